@@ -1,0 +1,1 @@
+"""Bundled knowledge: one YAML file per release, and importers from other formats."""

@@ -1,0 +1,1 @@
+"""Importers turn other projects' formats into Releases."""

@@ -1,0 +1,28 @@
+"""Errors a user can act on: each names the input and what is wrong with it."""
+
+from __future__ import annotations
+
+
+class TrueopenError(Exception):
+    """Base class; the CLI prints these as one line and exits 2."""
+
+
+class InputError(TrueopenError):
+    """A file or argument the user gave is unreadable, malformed or of the wrong shape."""
+
+    def __init__(self, source: str, problem: str, field: str | None = None):
+        self.source = source
+        self.problem = problem
+        self.field = field
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {problem}")
+
+
+class NotFound(TrueopenError):
+    """A model id that is not in the catalog; carries close matches for 'did you mean'."""
+
+    def __init__(self, query: str, suggestions: list[str]):
+        self.query = query
+        self.suggestions = suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no model '{query}' in the catalog.{hint} (see: trueopen list)")

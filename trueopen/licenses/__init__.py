@@ -1,0 +1,1 @@
+"""License knowledge: which ids are open, and the terms of AI model licenses."""

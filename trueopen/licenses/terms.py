@@ -1,0 +1,144 @@
+"""What a license lets you do: structured terms for AI model licenses and open-license families.
+
+Custom AI licenses (Llama, Gemma, RAIL...) come from `data/terms.yaml`, written in our own words
+with clause numbers. SPDX licenses get their terms from their category: OSI-approved and
+FSF-libre licenses and the common open-data licenses grant the four freedoms.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import safeyaml
+from . import spdx
+
+Category = Literal[
+    "permissive", "copyleft", "open-data", "restricted-open", "non-commercial", "research-only",
+    "proprietary", "unknown",
+]
+Outcome = Literal["allowed", "conditional", "forbidden", "unclear"]
+
+# Grant the four freedoms though not OSI-approved or FSF-libre (open content / open data).
+OPEN_DATA_LICENSES = frozenset(
+    {"CC0-1.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CDLA-Permissive-1.0",
+     "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "ODC-By-1.0", "ODbL-1.0", "PDDL-1.0"}
+)
+COPYLEFT_PREFIXES = ("GPL-", "AGPL-", "LGPL-", "MPL-", "EPL-", "EUPL-", "CDDL-", "OSL-", "CC-BY-SA-")
+
+
+class Term(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    summary: str
+    clause: str | None = None
+
+
+class UserCap(Term):
+    monthly_active_users: int
+
+
+class UsePolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    url: str
+    clause: str | None = None
+
+
+class TrainingRule(Term):
+    outcome: Outcome
+
+
+class LicenseTerms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    title: str
+    url: str | None = None
+    as_of: date | None = None
+    hf_tags: list[str] = Field(default_factory=list)
+    category: Category
+    osi_approved: bool = False
+    commercial: Outcome = "unclear"
+    commercial_summary: str | None = None
+    commercial_source: str | None = None
+    user_cap: UserCap | None = None
+    use_policy: UsePolicy | None = None
+    use_restrictions: list[Term] = Field(default_factory=list)
+    train_other_models: TrainingRule | None = None
+    attribution: list[Term] = Field(default_factory=list)
+    governing_law: str | None = None
+    governing_law_clause: str | None = None
+
+    @property
+    def grants_freedoms(self) -> bool:
+        """Use, study, modify and share for any purpose, with no permission needed."""
+        return self.category in ("permissive", "copyleft", "open-data")
+
+
+@lru_cache(maxsize=1)
+def _custom() -> dict[str, LicenseTerms]:
+    path = resources.files("trueopen.licenses") / "data" / "terms.yaml"
+    records = safeyaml.loads(path.read_text(encoding="utf-8"), str(path))
+    out = {}
+    for rec in records:
+        terms = LicenseTerms.model_validate(rec)
+        out[terms.key] = terms
+    return out
+
+
+def known_keys() -> list[str]:
+    return sorted(_custom())
+
+
+@lru_cache(maxsize=512)
+def lookup(license_id: str) -> LicenseTerms | None:
+    """Terms of a license id (SPDX id or LicenseRef key); None when we know nothing of it."""
+    if license_id in _custom():
+        return _custom()[license_id]
+    for terms in _custom().values():
+        if license_id.lower() in terms.hf_tags:
+            return terms
+    spdx_id = spdx.canonical(license_id)
+    if spdx_id is None:
+        return None
+    osi = spdx.is_osi_approved(spdx_id)
+    if "-NC" in spdx_id:
+        category: Category = "non-commercial"
+    elif "-ND" in spdx_id:
+        category = "restricted-open"
+    elif osi or spdx.is_fsf_libre(spdx_id):
+        category = "copyleft" if spdx_id.startswith(COPYLEFT_PREFIXES) else "permissive"
+    elif spdx_id in OPEN_DATA_LICENSES:
+        category = "copyleft" if spdx_id.startswith(COPYLEFT_PREFIXES) else "open-data"
+    else:
+        category = "unknown"
+    return LicenseTerms(
+        key=spdx_id,
+        title=spdx.name(spdx_id) or spdx_id,
+        url=f"https://spdx.org/licenses/{spdx_id}.html",
+        category=category,
+        osi_approved=osi,
+        commercial="forbidden" if category == "non-commercial" else (
+            "allowed" if category in ("permissive", "copyleft", "open-data") else "unclear"),
+        train_other_models=TrainingRule(outcome="allowed", summary="No rule limits training other models.")
+        if category in ("permissive", "copyleft", "open-data") else None,
+    )
+
+
+def grants_freedoms(license_id: str | None) -> bool | None:
+    """True/False when we know; None for a license we cannot identify."""
+    if not license_id:
+        return False
+    terms = lookup(license_id)
+    if terms is None or terms.category == "unknown":
+        return None
+    return terms.grants_freedoms
+
+
+def is_osi_approved(license_id: str | None) -> bool:
+    if not license_id:
+        return False
+    terms = lookup(license_id)
+    return bool(terms and terms.osi_approved)

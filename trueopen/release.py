@@ -1,0 +1,274 @@
+"""The Release: the facts about one model release, and where each fact comes from.
+
+A catalog entry, an imported MOF release file and (later) an audit of a folder all produce this
+type, so every framework and report works the same for a famous model and for a private one.
+It is a superset of the Model Openness Framework release file: the 17 components with their
+licenses, the global licenses by content type, plus access, documentation, lineage and sources.
+A field left out means "not known", never "no".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import components as mofc
+from .errors import InputError
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+NO_LICENSE = ("", "unlicensed")
+
+ModelType = Literal[
+    "language", "vision", "image", "audio", "video", "3d", "code", "multimodal", "embedding", "other"
+]
+WeightsAccess = Literal["download", "gated", "none"]
+Disclosure = Literal["full", "partial", "none"]
+DocKind = Literal[
+    "model-card",
+    "technical-report",
+    "research-paper",
+    "preprint",
+    "datasheet",
+    "code-docs",
+    "blog",
+    "license",
+    "use-policy",
+    "repository",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where facts were read, and when."""
+
+    url: str = Field(min_length=1)
+    as_of: date
+    title: str | None = None
+
+
+class _Fact(_Strict):
+    source: str = Field(min_length=1, description="key into Release.sources")
+
+
+class Released(_Fact):
+    date: date
+
+
+class Parameters(_Fact):
+    total: int | None = Field(default=None, gt=0)
+    active: int | None = Field(default=None, gt=0, description="per token, for mixture-of-experts")
+
+
+class ContextLength(_Fact):
+    tokens: int = Field(gt=0)
+
+
+class BaseModelRef(_Fact):
+    id: str = Field(min_length=1, description="catalog id when known, else the name")
+
+
+class Access(_Fact):
+    """How people get the model."""
+
+    weights: WeightsAccess
+    approval: bool = Field(
+        default=False, description="gated downloads that need a manual approval, not a click-through"
+    )
+    api: bool = False
+    product: bool = False
+
+    @property
+    def level(self) -> str:
+        """download / gated / api / product / none: the most open way in."""
+        if self.weights == "download":
+            return "download"
+        if self.weights == "gated":
+            return "gated"
+        if self.api:
+            return "api"
+        if self.product:
+            return "product"
+        return "none"
+
+
+class GlobalLicense(_Strict):
+    name: str | None = None
+    path: str | None = None
+
+
+class Licenses(_Strict):
+    """Release-wide licenses by content type, as MOF release files carry them."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    distribution: GlobalLicense | None = None
+    code: GlobalLicense | None = None
+    data: GlobalLicense | None = None
+    document: GlobalLicense | None = None
+    source: str | None = None
+
+    def for_type(self, content_type: str) -> GlobalLicense | None:
+        return getattr(self, content_type, None)
+
+
+class Component(_Fact):
+    """One MOF component that is released (listed). Unlisted components are missing."""
+
+    name: str
+    license: str | None = Field(
+        default=None,
+        description="None: inherit the global license; '' or 'unlicensed': released with no license",
+    )
+    location: str | None = None
+    license_path: str | None = None
+    note: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _known_name(cls, v: str) -> str:
+        if v not in mofc.BY_NAME:
+            hint = mofc.suggest(v)
+            extra = f"; did you mean '{hint}'?" if hint else f"; expected one of: {', '.join(mofc.NAMES)}"
+            raise ValueError(f"'{v}' is not a Model Openness Framework component{extra}")
+        return v
+
+    @property
+    def spec(self) -> mofc.ComponentSpec:
+        return mofc.BY_NAME[self.name]
+
+    @property
+    def unlicensed(self) -> bool:
+        return self.license is not None and self.license in NO_LICENSE
+
+
+class TrainingData(_Fact):
+    disclosure: Disclosure = Field(
+        description="full: every source listed and described; partial: some; none: nothing usable"
+    )
+    summary: str | None = None
+    datasets: list[str] = Field(default_factory=list)
+
+
+class DocLink(_Strict):
+    kind: DocKind
+    url: str = Field(min_length=1)
+    as_of: date
+    title: str | None = None
+    peer_reviewed: bool = False
+
+
+class Package(_Fact):
+    name: str
+    registry: str = "pypi"
+
+
+class Pricing(_Fact):
+    input_per_mtok: float = Field(ge=0)
+    output_per_mtok: float = Field(ge=0)
+    currency: str = "USD"
+
+
+class Origin(_Strict):
+    """Which input this Release was built from (catalog file, MOF file, folder...)."""
+
+    kind: Literal["catalog", "mof-file", "audit"]
+    path: str
+
+
+class Release(_Strict):
+    id: str
+    name: str = Field(min_length=1)
+    producer: str = Field(min_length=1)
+    family: str | None = None
+    version: str | None = None
+    type: ModelType | None = None
+    treatment: str | None = None
+    summary: str | None = None
+    released: Released | None = None
+    parameters: Parameters | None = None
+    context_length: ContextLength | None = None
+    base_model: BaseModelRef | None = None
+    access: Access | None = None
+    license: Licenses = Field(default_factory=Licenses)
+    components: list[Component] = Field(default_factory=list)
+    training_data: TrainingData | None = None
+    documentation: list[DocLink] = Field(default_factory=list)
+    package: Package | None = None
+    pricing: Pricing | None = None
+    sources: dict[str, Source] = Field(default_factory=dict)
+    origin: Origin | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not ID_PATTERN.match(v):
+            raise ValueError(f"'{v}' must be lower-case letters, digits, '.', '-' or '_'")
+        return v
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> "Release":
+        missing = sorted(
+            {f"{where} -> '{key}'" for where, key in self._source_refs() if key not in self.sources}
+        )
+        if missing:
+            raise ValueError("source keys not defined under 'sources': " + "; ".join(missing))
+        return self
+
+    def _source_refs(self) -> list[tuple[str, str]]:
+        refs: list[tuple[str, str]] = []
+        for field in ("released", "parameters", "context_length", "base_model", "access",
+                      "training_data", "package", "pricing"):
+            value = getattr(self, field)
+            if value is not None:
+                refs.append((field, value.source))
+        if self.license.source is not None:
+            refs.append(("license", self.license.source))
+        refs.extend((f"components[{c.name}]", c.source) for c in self.components)
+        return refs
+
+    # ---- derived views -------------------------------------------------------------------------
+
+    def component(self, name: str) -> Component | None:
+        """The listed component of that name; the last one wins, as in MOT."""
+        found = None
+        for c in self.components:
+            if c.name == name:
+                found = c
+        return found
+
+    def effective_license(self, name: str) -> str | None:
+        """The license that governs a listed component, MOT's way (own, then type, then
+        distribution); None when the component is not listed or has no license."""
+        comp = self.component(name)
+        if comp is None:
+            return None
+        if comp.license is not None:
+            return None if comp.license in NO_LICENSE or comp.license == "0" else comp.license
+        glob = self.license.for_type(comp.spec.content_type)
+        if glob is not None and glob.name:
+            return glob.name
+        if self.license.distribution is not None and self.license.distribution.name:
+            return self.license.distribution.name
+        return None
+
+    def docs(self, *kinds: str) -> list[DocLink]:
+        return [d for d in self.documentation if d.kind in kinds]
+
+
+def release_from_data(data: object, source_name: str) -> Release:
+    """Validate parsed YAML/JSON into a Release; errors name the file and the field."""
+    if not isinstance(data, dict):
+        raise InputError(source_name, f"expected a mapping at the top, found {type(data).__name__}")
+    try:
+        return Release.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InputError(source_name, msg + more, field=field) from None

@@ -1,0 +1,89 @@
+"""Reading YAML we did not write: safe loader only, bounded size, no alias bombs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ALIASES = 100
+MAX_DEPTH = 50
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents with many aliases (billion-laughs)."""
+
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases")
+        return super().compose_node(parent, index)
+
+
+def _depth(obj: Any, limit: int) -> int:
+    stack = [(obj, 1)]
+    deepest = 0
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(node, dict):
+            stack.extend((v, d + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, d + 1) for v in node)
+    return deepest
+
+
+def loads(text: str, source: str) -> Any:
+    """Parse YAML text; errors name `source` and the line."""
+    try:
+        loader = _BoundedLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise InputError(source, f"malformed YAML: {line}{exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(source, "YAML nested too deeply") from None
+    if _depth(data, MAX_DEPTH) > MAX_DEPTH:
+        raise InputError(source, f"YAML nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def load_file(path: Path) -> Any:
+    """Read and parse a YAML file, refusing huge or non-UTF-8 files with a clear error."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror}") from None
+    if path.is_dir():
+        raise InputError(name, "is a folder, expected a YAML file")
+    if size > MAX_BYTES:
+        raise InputError(name, f"file is {size} bytes; YAML inputs are limited to {MAX_BYTES}")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"not UTF-8 text (byte {exc.start})") from None
+    return loads(text, name)
