@@ -183,6 +183,7 @@ class Origin(_Strict):
 class Release(_Strict):
     id: str
     name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list, description="other names people search by")
     producer: str = Field(min_length=1)
     family: str | None = None
     version: str | None = None
@@ -197,6 +198,9 @@ class Release(_Strict):
     license: Licenses = Field(default_factory=Licenses)
     components: list[Component] = Field(default_factory=list)
     training_data: TrainingData | None = None
+    tuning_data: TrainingData | None = Field(
+        default=None, description="instruction/preference data of a tuned model, when separate"
+    )
     documentation: list[DocLink] = Field(default_factory=list)
     package: Package | None = None
     pricing: Pricing | None = None
@@ -222,7 +226,7 @@ class Release(_Strict):
     def _source_refs(self) -> list[tuple[str, str]]:
         refs: list[tuple[str, str]] = []
         for field in ("released", "parameters", "context_length", "base_model", "access",
-                      "training_data", "package", "pricing"):
+                      "training_data", "tuning_data", "package", "pricing"):
             value = getattr(self, field)
             if value is not None:
                 refs.append((field, value.source))

@@ -1,0 +1,210 @@
+"""The `trueopen` command: a thin shell over trueopen.service.
+
+Exit codes follow linters: 0 clean, 1 findings, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__, service
+from .errors import TrueopenError
+from .frameworks.verdict import LEVELS
+from .report import jsonout, markdown, terminal
+
+app = typer.Typer(
+    help=(
+        "How open is an AI model really, and why.\n\n"
+        "Examples:\n\n"
+        "  trueopen list                      every model in the bundled catalog\n\n"
+        "  trueopen show llama-2-7b           the full assessment of one model\n\n"
+        "  trueopen list --verdict open-source --format json\n\n"
+        "  trueopen import mof model.yml      score a Model Openness Framework file as MOT does\n\n"
+        "  trueopen validate                  check catalog entries (or given files)"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+import_app = typer.Typer(help="Read other projects' formats and assess them.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+class Verdict(str, Enum):
+    open_source = "open-source"
+    open_weights = "open-weights"
+    restricted_weights = "restricted-weights"
+    closed = "closed"
+    unknown = "unknown"
+
+
+assert tuple(v.value for v in Verdict) == LEVELS
+
+
+class Sort(str, Enum):
+    name = "name"
+    date = "date"
+    producer = "producer"
+    verdict = "verdict"
+    mof = "mof"
+
+
+FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (terminal), json (stable, see docs/json.md) or md")
+
+
+def _fail(message: str) -> None:
+    err.print(f"trueopen: error: {message}", highlight=False, markup=False)
+    raise typer.Exit(2)
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(jsonout.dumps(obj) + "\n")
+
+
+@app.command()
+def show(
+    model: str = typer.Argument(..., help="catalog id or name; case and punctuation do not matter"),
+    format: Format = FORMAT_OPT,
+    evidence: bool = typer.Option(False, "--evidence", help="show the source of every component fact"),
+) -> None:
+    """The full assessment of one model: verdict, MOF class, OSAID checks, Index profile, dimensions."""
+    try:
+        a = service.show(model)
+    except TrueopenError as exc:
+        _fail(str(exc))
+    if format is Format.json:
+        _print_json(jsonout.assessment(a))
+    elif format is Format.md:
+        sys.stdout.write(markdown.assessment(a, evidence))
+    else:
+        terminal.assessment(a, out, evidence)
+
+
+@app.command("list")
+def list_(
+    verdict: Optional[Verdict] = typer.Option(None, help="only this verdict"),
+    producer: Optional[str] = typer.Option(None, help="only this producer (part of the name is enough)"),
+    license: Optional[str] = typer.Option(None, "--license", help="only releases with a component under this license"),
+    mof_class: Optional[int] = typer.Option(None, "--mof-class", min=0, max=3, help="MOF class 1, 2 or 3; 0 for unclassified"),
+    sort: Sort = typer.Option(Sort.name, help="sort order"),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Models in the bundled catalog, with their verdicts."""
+    flt = service.ListFilter(verdict=verdict.value if verdict else None, producer=producer,
+                             license=license, mof_class=mof_class)
+    try:
+        rows = service.list_assessments(flt, sort.value)
+    except TrueopenError as exc:
+        _fail(str(exc))
+    if format is Format.json:
+        _print_json([jsonout.summary(a) for a in rows])
+    elif format is Format.md:
+        sys.stdout.write(markdown.listing(rows))
+    else:
+        terminal.listing(rows, out)
+
+
+@import_app.command("mof")
+def import_mof(
+    files: List[Path] = typer.Argument(..., help="MOF release files (YAML, in the Model Openness Tool's schema)"),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Score Model Openness Framework release files exactly as the Model Openness Tool does.
+
+    Exit 0 when every file imported cleanly, 1 when MOT quirks were found (unknown or
+    duplicate component names), 2 when a file could not be read.
+    """
+    results = service.import_mof(files)
+    if format is Format.json:
+        _print_json([
+            {"path": r.path, "error": r.error, "warnings": r.warnings,
+             **(jsonout.assessment(r.assessment) if r.assessment else {})}
+            for r in results
+        ])
+    else:
+        for r in results:
+            if r.error:
+                err.print(f"trueopen: error: {r.error}", highlight=False, markup=False)
+                continue
+            assert r.assessment is not None
+            for w in r.warnings:
+                err.print(f"{r.path}: warning: {w}", highlight=False, markup=False)
+            if format is Format.md:
+                sys.stdout.write(markdown.assessment(r.assessment))
+            else:
+                m = r.assessment.mof
+                out.print(f"{r.path}: {m.label} - Class III {m.progress[3]:.2f}% · Class II {m.progress[2]:.2f}% "
+                          f"· Class I {m.progress[1]:.2f}% - verdict {r.assessment.verdict.level}",
+                          highlight=False, markup=False)
+    if any(r.error for r in results):
+        raise typer.Exit(2)
+    if any(r.warnings for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    files: Optional[List[Path]] = typer.Argument(None, help="catalog entries or MOF files; none: the bundled catalog"),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Check catalog entries or MOF files: schema, a source and date on every fact, known licenses.
+
+    Exit 0 when all is clean, 1 when there are findings, 2 when a file cannot be read or parsed.
+    """
+    results = service.validate(list(files or []))
+    if format is Format.json:
+        _print_json([{"path": r.path, "kind": r.kind, "error": r.error, "findings": r.findings} for r in results])
+    else:
+        for r in results:
+            if r.error:
+                err.print(f"trueopen: error: {r.error}", highlight=False, markup=False)
+            for f in r.findings:
+                out.print(f"{r.path}: {f}", highlight=False, markup=False)
+        ok = sum(1 for r in results if not r.error and not r.findings)
+        err.print(f"{len(results)} file(s) checked, {ok} clean", highlight=False)
+    if any(r.error for r in results):
+        raise typer.Exit(2)
+    if any(r.findings for r in results):
+        raise typer.Exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"trueopen {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="print the version"),
+) -> None:
+    pass
+
+
+def main() -> None:
+    try:
+        app()
+    except TrueopenError as exc:  # anything a command did not turn into a message itself
+        err.print(f"trueopen: error: {exc}", highlight=False, markup=False)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""The Open Source AI Index (opening-up-chatgpt / osai-index.eu): 14 parameters, each
+open / partial / closed, derived from release facts with the fact behind each grade.
+
+Keys are the index's original 14 (2023-2025); the index dropped `package` and `api` in 2026-03
+and renamed the rest (see docs/json.md). A parameter that concerns a separate tuned model
+(rldata, rlweights) copies the base grade when the release is not a tuned model, as the newer
+index does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import components as C
+from ..licenses import terms as T
+from ..release import Release, TrainingData
+
+FRAMEWORK = "Open Source AI Index, 14 parameters (opening-up-chatgpt.github.io, 2024)"
+
+PARAMETERS = (
+    "opencode", "llmdata", "llmweights", "rldata", "rlweights", "license",
+    "code", "architecture", "preprint", "paper", "modelcard", "datasheet", "package", "api",
+)
+OPEN, PARTIAL, CLOSED = "open", "partial", "closed"
+
+
+@dataclass(frozen=True)
+class Grade:
+    grade: str
+    reason: str
+
+
+def _is_tuned(release: Release) -> bool:
+    return bool(release.treatment) and release.treatment != "pre-trained"
+
+
+def _data(td: TrainingData | None, datasets_open: bool, what: str) -> Grade:
+    if td is None:
+        return Grade(CLOSED, f"nothing recorded about the {what}")
+    if td.disclosure == "full" and datasets_open:
+        return Grade(OPEN, f"{what} released under an open license and documented")
+    if td.disclosure in ("full", "partial"):
+        return Grade(PARTIAL, f"{what} {'listed but not all released openly' if td.disclosure == 'full' else 'described only in part'}")
+    return Grade(CLOSED, f"{what} not disclosed")
+
+
+def _weights(release: Release) -> Grade:
+    access = release.access
+    if access is None:
+        return Grade(CLOSED, "no facts on weights access")
+    if access.weights == "download":
+        return Grade(OPEN, "weights download without an access request")
+    if access.weights == "gated":
+        how = "after the producer approves a request" if access.approval else "after accepting terms (gated)"
+        return Grade(PARTIAL, f"weights download only {how}")
+    return Grade(CLOSED, "weights not released")
+
+
+def assess(release: Release) -> dict[str, Grade]:
+    g: dict[str, Grade] = {}
+    governing = {c.name: release.effective_license(c.name) for c in release.components}
+
+    train = release.component(C.TRAINING_CODE)
+    if train is not None and T.grants_freedoms(governing.get(C.TRAINING_CODE)):
+        g["opencode"] = Grade(OPEN, f"training code released under {governing[C.TRAINING_CODE]}")
+    elif train is not None or release.component(C.INFERENCE_CODE) is not None:
+        g["opencode"] = Grade(PARTIAL, "only inference code, or training code without an open license")
+    else:
+        g["opencode"] = Grade(CLOSED, "no training or inference code released")
+
+    datasets_open = release.component(C.DATASETS) is not None and bool(T.grants_freedoms(governing.get(C.DATASETS)))
+    g["llmdata"] = _data(release.training_data, datasets_open, "pretraining data")
+    g["llmweights"] = _weights(release)
+    if _is_tuned(release):
+        g["rldata"] = _data(release.tuning_data, False, "tuning data") if release.tuning_data else Grade(
+            CLOSED, "tuning data not disclosed")
+        g["rlweights"] = _weights(release)
+    else:
+        g["rldata"] = Grade(g["llmdata"].grade, "no separate tuned model; same as pretraining data")
+        g["rlweights"] = Grade(g["llmweights"].grade, "no separate tuned model; same as base weights")
+
+    ids = sorted({lic for lic in governing.values() if lic})
+    if not ids:
+        g["license"] = Grade(CLOSED, "no license covers any released component")
+    else:
+        free = [i for i in ids if T.grants_freedoms(i)]
+        if len(free) == len(ids):
+            g["license"] = Grade(OPEN, f"everything released is under open licenses: {', '.join(ids)}")
+        elif free:
+            g["license"] = Grade(PARTIAL, f"mixed: {', '.join(free)} open, {', '.join(sorted(set(ids) - set(free)))} not")
+        else:
+            g["license"] = Grade(CLOSED, f"governed by {', '.join(ids)}, not open licenses")
+
+    repo_docs = release.docs("code-docs", "repository")
+    if train is not None and repo_docs:
+        g["code"] = Grade(OPEN, f"training code documented at {repo_docs[0].url}")
+    elif repo_docs or release.component(C.INFERENCE_CODE) is not None:
+        g["code"] = Grade(PARTIAL, "only inference or usage code is documented")
+    else:
+        g["code"] = Grade(CLOSED, "no code documentation")
+
+    papers = release.docs("research-paper", "preprint", "technical-report")
+    cards = release.docs("model-card", "blog")
+    if papers:
+        g["architecture"] = Grade(OPEN, f"described in {papers[0].title or papers[0].url}")
+    elif cards:
+        g["architecture"] = Grade(PARTIAL, "sketched in a model card or blog post only")
+    else:
+        g["architecture"] = Grade(CLOSED, "architecture not documented")
+
+    preprints = release.docs("preprint")
+    reports = release.docs("technical-report")
+    if preprints:
+        g["preprint"] = Grade(OPEN, f"preprint: {preprints[0].url}")
+    elif reports:
+        g["preprint"] = Grade(PARTIAL, f"technical report only: {reports[0].url}")
+    else:
+        g["preprint"] = Grade(CLOSED, "no preprint")
+
+    reviewed = [d for d in release.documentation if d.peer_reviewed]
+    g["paper"] = Grade(OPEN, f"peer-reviewed: {reviewed[0].url}") if reviewed else Grade(CLOSED, "no peer-reviewed paper")
+
+    card_docs = release.docs("model-card")
+    if card_docs and release.component(C.EVALUATION_RESULTS) is not None and release.training_data is not None:
+        g["modelcard"] = Grade(OPEN, f"model card with evaluation and training facts: {card_docs[0].url}")
+    elif card_docs or release.component(C.MODEL_CARD) is not None:
+        g["modelcard"] = Grade(PARTIAL, "model card exists but lacks evaluation or training-data facts")
+    else:
+        g["modelcard"] = Grade(CLOSED, "no model card")
+
+    sheets = release.docs("datasheet")
+    if sheets or release.component(C.DATA_CARD) is not None:
+        full = release.training_data is not None and release.training_data.disclosure == "full"
+        g["datasheet"] = Grade(OPEN if full else PARTIAL,
+                               "datasheet for the training data" if full else "datasheet covers only part of the data")
+    else:
+        g["datasheet"] = Grade(CLOSED, "no datasheet")
+
+    if release.package is not None:
+        g["package"] = Grade(OPEN, f"installable package: {release.package.name} ({release.package.registry})")
+    elif release.access is not None and release.access.weights in ("download", "gated"):
+        g["package"] = Grade(PARTIAL, "runs through general libraries, no package of its own")
+    else:
+        g["package"] = Grade(CLOSED, "no package")
+
+    if release.access is not None and release.access.api:
+        paid = f" (paid: {release.pricing.input_per_mtok}/{release.pricing.output_per_mtok} {release.pricing.currency} per million tokens in/out)" if release.pricing else ""
+        g["api"] = Grade(PARTIAL, f"producer's API{paid}")
+    else:
+        g["api"] = Grade(CLOSED, "no API from the producer recorded")
+    return {k: g[k] for k in PARAMETERS}
+
+
+def score(grades: dict[str, Grade]) -> float:
+    """The index's sum: open 1, partial 0.5."""
+    return sum(1.0 if x.grade == OPEN else 0.5 if x.grade == PARTIAL else 0.0 for x in grades.values())

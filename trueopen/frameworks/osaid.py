@@ -1,0 +1,222 @@
+"""OSI's Open Source AI Definition 1.0 (approved 2024-10-27) as a checklist over release facts.
+
+Each check passes, fails or is unknown. A release conforms only when every required check
+passes; any unknown makes the result undetermined, never a pass. Code must be under
+OSI-approved licenses; parameters and data information under terms that grant the four
+freedoms (OSI-approved, FSF-libre, or an open-content license such as CC-BY or CDLA-Permissive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import components as C
+from ..licenses import terms as T
+from ..release import Release
+
+FRAMEWORK = "OSI Open Source AI Definition 1.0 (2024-10-27)"
+
+PASS, FAIL, UNKNOWN, INFO = "pass", "fail", "unknown", "info"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    requirement: str
+    outcome: str
+    reason: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class OsaidResult:
+    checks: tuple[Check, ...]
+
+    @property
+    def unmet(self) -> list[Check]:
+        return [c for c in self.checks if c.required and c.outcome == FAIL]
+
+    @property
+    def unknown(self) -> list[Check]:
+        return [c for c in self.checks if c.required and c.outcome == UNKNOWN]
+
+    @property
+    def conformant(self) -> bool:
+        return not self.unmet and not self.unknown
+
+    @property
+    def determined(self) -> bool:
+        return bool(self.unmet) or not self.unknown
+
+
+def _governing(release: Release) -> dict[str, str | None]:
+    """Effective license of every listed component, by component name."""
+    return {c.name: release.effective_license(c.name) for c in release.components}
+
+
+def _code_check(release: Release, cid: str, name: str, requirement: str, required: bool = True) -> Check:
+    comp = release.component(name)
+    if comp is None:
+        if not required:
+            return Check(cid, requirement, INFO, f"{name} not listed; required only where used", False)
+        return Check(cid, requirement, FAIL, f"{name} is not released")
+    lic = release.effective_license(name)
+    if not lic:
+        return Check(cid, requirement, FAIL, f"{name} is released without a license", required)
+    if T.is_osi_approved(lic):
+        return Check(cid, requirement, PASS, f"{name} released under {lic} (OSI-approved)", required)
+    if T.lookup(lic) is None:
+        return Check(cid, requirement, UNKNOWN, f"{name} is under '{lic}', a license we cannot identify", required)
+    return Check(cid, requirement, FAIL, f"{name} is under {lic}, not an OSI-approved license", required)
+
+
+def _license_checks(release: Release) -> list[Check]:
+    governing = {n: l for n, l in _governing(release).items() if l}
+    ids = sorted(set(governing.values()))
+    if not ids:
+        if release.access is not None and release.access.weights == "none":
+            reason = "nothing is released under a license; use is only through the producer's service terms"
+            return [Check(k, r, FAIL, reason) for k, r in (
+                ("L-USE", "use for any purpose"), ("L-MOD", "modify for any purpose"),
+                ("L-SHARE", "share, modified or not, for any purpose"))]
+        reason = "no license is recorded for any released component"
+        return [Check(k, r, UNKNOWN, reason) for k, r in (
+            ("L-USE", "use for any purpose"), ("L-MOD", "modify for any purpose"),
+            ("L-SHARE", "share, modified or not, for any purpose"))]
+    use_fail, mod_fail, share_fail, unknown = [], [], [], []
+    for lic in ids:
+        t = T.lookup(lic)
+        if t is None or t.category == "unknown":
+            unknown.append(lic)
+            continue
+        if t.user_cap:
+            use_fail.append(f"{lic}: user cap of {t.user_cap.monthly_active_users:,} monthly active users ({t.user_cap.clause})")
+        if t.use_restrictions:
+            first = t.use_restrictions[0]
+            clause = f" ({first.clause})" if first.clause else ""
+            use_fail.append(f"{lic}: use restrictions{clause}")
+        if t.commercial in ("forbidden", "conditional") and not t.user_cap:
+            use_fail.append(f"{lic}: commercial use is {t.commercial}")
+        if t.category in ("non-commercial", "research-only", "proprietary"):
+            share_fail.append(f"{lic} is {t.category}")
+        if t.train_other_models and t.train_other_models.outcome != "allowed":
+            clause = f" ({t.train_other_models.clause})" if t.train_other_models.clause else ""
+            mod_fail.append(f"{lic}: limits on training other models{clause}")
+        if t.category == "restricted-open" and t.use_restrictions:
+            mod_fail.append(f"{lic}: modified versions keep the use restrictions")
+    checks = []
+    for cid, req, fails in (
+        ("L-USE", "use for any purpose, by anyone, with no user cap", use_fail),
+        ("L-MOD", "modify for any purpose, including training other models", mod_fail),
+        ("L-SHARE", "share, modified or not, for any purpose", share_fail),
+    ):
+        if fails:
+            checks.append(Check(cid, req, FAIL, "; ".join(dict.fromkeys(fails))))
+        elif unknown:
+            checks.append(Check(cid, req, UNKNOWN, f"terms of {', '.join(unknown)} are not known"))
+        else:
+            checks.append(Check(cid, req, PASS, f"{', '.join(ids)} allow{'s' if len(ids) == 1 else ''} it"))
+    return checks
+
+
+def _data_checks(release: Release) -> list[Check]:
+    td = release.training_data
+    checks = []
+    if td is None:
+        checks.append(Check("D-DESC", "full description of all training data", UNKNOWN, "no facts on training data"))
+        checks.append(Check("D-PUB", "list of public training data and where to get it", UNKNOWN, "no facts on training data"))
+    else:
+        outcome = PASS if td.disclosure == "full" else FAIL
+        words = {"full": "training data fully described", "partial": "training data described only in part",
+                 "none": "training data not disclosed"}[td.disclosure]
+        checks.append(Check("D-DESC", "full description of all training data", outcome, words))
+        datasets = release.component(C.DATASETS)
+        if td.disclosure == "full" and (td.datasets or datasets is not None):
+            checks.append(Check("D-PUB", "list of public training data and where to get it", PASS,
+                                f"{len(td.datasets) or 'the'} dataset(s) listed"))
+        else:
+            checks.append(Check("D-PUB", "list of public training data and where to get it", FAIL,
+                                "no complete list of training datasets"))
+    doc_names = [n for n in (C.DATA_CARD, C.TECHNICAL_REPORT, C.RESEARCH_PAPER) if release.component(n)]
+    if not doc_names:
+        checks.append(Check("D-TERMS", "data information under open terms", FAIL,
+                            "no data card, technical report or paper is released"))
+    else:
+        open_docs = [n for n in doc_names if T.grants_freedoms(release.effective_license(n))]
+        if open_docs:
+            checks.append(Check("D-TERMS", "data information under open terms", PASS,
+                                f"{', '.join(open_docs)} under open terms"))
+        else:
+            checks.append(Check("D-TERMS", "data information under open terms", FAIL,
+                                f"{', '.join(doc_names)} released without an open license"))
+    return checks
+
+
+def _parameter_checks(release: Release) -> list[Check]:
+    checks = []
+    weights = release.component(C.WEIGHTS)
+    access = release.access
+    if access is not None and access.weights == "none":
+        checks.append(Check("P-AVAIL", "final parameters downloadable", FAIL, "weights are not released"))
+    elif weights is None and access is None:
+        checks.append(Check("P-AVAIL", "final parameters downloadable", UNKNOWN, "no facts on the weights"))
+    elif weights is None:
+        checks.append(Check("P-AVAIL", "final parameters downloadable", FAIL, "weights are not listed as released"))
+    else:
+        checks.append(Check("P-AVAIL", "final parameters downloadable", PASS, "weights are released"))
+    lic = release.effective_license(C.WEIGHTS) if weights is not None else None
+    if weights is None:
+        checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", FAIL,
+                            "no released weights to license"))
+    else:
+        free = T.grants_freedoms(lic)
+        if free is None:
+            checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", UNKNOWN,
+                                f"weights license '{lic}' is not known"))
+        elif free:
+            checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", PASS,
+                                f"weights under {lic}"))
+        else:
+            checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", FAIL,
+                                f"weights under {lic or 'no license'}, which does not grant the four freedoms"))
+    if access is not None and access.weights == "gated":
+        if access.approval:
+            checks.append(Check("L-PERM", "use without asking permission", FAIL,
+                                "downloads need the producer's approval"))
+        else:
+            checks.append(Check("L-PERM", "use without asking permission", PASS,
+                                "downloads behind a click-through of the terms, no approval"))
+    elif access is not None and access.weights == "download":
+        checks.append(Check("L-PERM", "use without asking permission", PASS, "weights download freely"))
+    elif access is not None:
+        checks.append(Check("L-PERM", "use without asking permission", FAIL, "only reachable through the producer's service"))
+    else:
+        checks.append(Check("L-PERM", "use without asking permission", UNKNOWN, "access is not known"))
+    ckpt = release.component(C.CHECKPOINTS)
+    checks.append(Check("P-CKPT", "intermediate checkpoints (an example, not required)", INFO,
+                        "released" if ckpt else "not released", required=False))
+    return checks
+
+
+def assess(release: Release, base: OsaidResult | None = None) -> OsaidResult:
+    """Check a release against OSAID 1.0. `base` is the base model's result, for fine-tunes."""
+    checks = _license_checks(release)
+    checks += _data_checks(release)
+    checks += [
+        _code_check(release, "C-TRAIN", C.TRAINING_CODE, "training code under an OSI-approved license"),
+        _code_check(release, "C-DATA", C.PREPROCESSING_CODE, "data processing and filtering code under an OSI-approved license"),
+        _code_check(release, "C-EVAL", C.EVALUATION_CODE, "validation and testing code under an OSI-approved license"),
+        _code_check(release, "C-LIBS", C.SUPPORTING_LIBRARIES, "supporting libraries under an OSI-approved license", required=False),
+        _code_check(release, "C-INFER", C.INFERENCE_CODE, "inference code under an OSI-approved license"),
+        _code_check(release, "C-ARCH", C.ARCHITECTURE, "model architecture under an OSI-approved license"),
+    ]
+    checks += _parameter_checks(release)
+    if release.base_model is not None:
+        if base is None:
+            checks.append(Check("S-LINEAGE", "base model also open source", UNKNOWN,
+                                f"base model {release.base_model.id} is not assessed"))
+        elif base.conformant:
+            checks.append(Check("S-LINEAGE", "base model also open source", PASS, f"{release.base_model.id} conforms"))
+        else:
+            checks.append(Check("S-LINEAGE", "base model also open source", FAIL, f"{release.base_model.id} does not conform"))
+    return OsaidResult(tuple(checks))

@@ -1,0 +1,103 @@
+"""The verdict: one word a non-expert can act on, with one or two lines of reasons.
+
+open-source        OSAID-conformant
+open-weights       weights downloadable under terms that grant the four freedoms, but data
+                   information or code is missing
+restricted-weights weights downloadable, under a license with use restrictions or behind approval
+closed             reachable only through an API or a product
+unknown            not enough evidence
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import components as C
+from ..licenses import terms as T
+from ..release import Release
+from .osaid import FAIL, OsaidResult
+
+LEVELS = ("open-source", "open-weights", "restricted-weights", "closed", "unknown")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: str
+    reasons: tuple[str, ...]
+
+
+def _missing_parts(osaid: OsaidResult) -> str | None:
+    failed = {c.id for c in osaid.unmet}
+    parts = []
+    if failed & {"D-DESC", "D-PUB", "D-TERMS"}:
+        parts.append("training data")
+    if failed & {"C-TRAIN", "C-DATA"}:
+        parts.append("training code")
+    if not parts and failed & {"C-EVAL", "C-INFER", "C-ARCH"}:
+        parts.append("evaluation or inference code")
+    if not parts:
+        return None
+    return " and ".join(parts).capitalize() + (" are" if len(parts) > 1 else " is") + " not openly released."
+
+
+def _restrictions(lic: str) -> str:
+    t = T.lookup(lic)
+    if t is None:
+        return f"{lic}, a license we cannot identify"
+    bits = []
+    if t.user_cap:
+        bits.append(f"a cap of {t.user_cap.monthly_active_users / 1e6:,.0f}M monthly users")
+    if t.use_policy or t.use_restrictions:
+        bits.append("an acceptable-use policy" if t.use_policy else "use restrictions")
+    if t.train_other_models and t.train_other_models.outcome == "forbidden":
+        bits.append("a ban on using it to improve other models")
+    elif t.train_other_models and t.train_other_models.outcome == "conditional":
+        bits.append("conditions on models trained from it")
+    if t.category in ("non-commercial", "research-only"):
+        bits.append(f"{t.category} terms")
+    if t.commercial == "conditional" and not t.user_cap:
+        bits.append("commercial use only under conditions")
+    osi = "" if t.osi_approved else "not OSI-approved; "
+    return f"the {t.title} ({osi}{', '.join(bits) or 'terms that limit use'})"
+
+
+def decide(release: Release, osaid: OsaidResult) -> Verdict:
+    access = release.access
+    weights = release.component(C.WEIGHTS)
+    if access is not None and access.weights == "none":
+        how = "an API" if access.api else "a product" if access.product else "no public channel"
+        return Verdict("closed", (f"Weights are not released; the model is reachable only through {how}.",
+                                  "You cannot inspect, self-host or modify it."))
+    if access is None and weights is None:
+        return Verdict("unknown", ("No facts about whether or how the weights are released.",))
+    if weights is None:
+        return Verdict("unknown", ("Access is recorded but no weights component is listed as released.",))
+    if osaid.conformant:
+        return Verdict("open-source", (
+            "Weights, training code and training data information are released under open terms "
+            "(conforms to OSI's Open Source AI Definition 1.0).",))
+    lic = release.effective_license(C.WEIGHTS)
+    free = T.grants_freedoms(lic)
+    missing = _missing_parts(osaid)
+    if free is None:
+        return Verdict("unknown", (f"Weights are released under '{lic}', a license we cannot identify.",))
+    gated_approval = access is not None and access.weights == "gated" and access.approval
+    if free and not gated_approval:
+        first = f"Weights are released under {lic}, an open license."
+        if missing:
+            return Verdict("open-weights", (first, missing + " So it is not open source AI."))
+        unmet = ", ".join(c.id for c in osaid.unmet) or ", ".join(c.id for c in osaid.unknown)
+        return Verdict("open-weights", (first, f"Open source AI needs more: unmet or unknown checks {unmet}."))
+    if not lic:
+        reason = "Weights are released with no license, so no right to use them is granted."
+    elif free:
+        reason = f"Weights are under {lic}, but downloads need the producer's approval."
+    else:
+        reason = f"Weights can be downloaded, but under {_restrictions(lic)}."
+    if gated_approval and not free:
+        reason += " Downloads need the producer's approval."
+    return Verdict("restricted-weights", (reason, missing or "Not all parts needed for open source AI are released."))
+
+
+def weights_gate_failed(osaid: OsaidResult) -> bool:
+    return any(c.id == "L-PERM" and c.outcome == FAIL for c in osaid.checks)

@@ -1,0 +1,1 @@
+"""Renderers: they only format an Assessment; no judgement happens here."""

@@ -1,0 +1,62 @@
+"""Markdown: for pull requests, wikis and clearance tickets."""
+
+from __future__ import annotations
+
+from ..assessment import Assessment
+from ..frameworks import mof, osaid
+from . import jsonout
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0f}%" if x == int(x) else f"{x:.2f}%"
+
+
+def assessment(a: Assessment, evidence: bool = False) -> str:
+    r = a.release
+    out = [f"# {r.name}", ""]
+    meta = [f"**Producer:** {r.producer}"]
+    if r.released:
+        meta.append(f"**Released:** {r.released.date}")
+    if r.parameters and r.parameters.total:
+        active = f" ({r.parameters.active / 1e9:.0f}B active)" if r.parameters.active else ""
+        meta.append(f"**Parameters:** {r.parameters.total / 1e9:.2f}B{active}")
+    if r.access:
+        meta.append(f"**Access:** {r.access.level}")
+    out += [" · ".join(meta), ""]
+    if r.summary:
+        out += [r.summary, ""]
+    out += [f"## Verdict: `{a.verdict.level}`", ""]
+    out += [f"- {line}" for line in a.verdict.reasons] + [""]
+    m = a.mof
+    out += [f"## Model Openness Framework: {m.label}", "",
+            f"Class III {_pct(m.progress[3])} · Class II {_pct(m.progress[2])} · Class I {_pct(m.progress[1])}",
+            f"<sub>{mof.FRAMEWORK}</sub>", "",
+            "| component | status | license |", "|---|---|---|"]
+    for c in m.components:
+        if c.status != "missing" or c.required:
+            out.append(f"| {c.name} | {c.status} | {c.license or ''} |")
+    out += ["", f"## OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}", "",
+            f"<sub>{osaid.FRAMEWORK}</sub>", ""]
+    for c in a.osaid.checks:
+        if c.required or c.outcome != "info":
+            out.append(f"- **{c.id}** {c.outcome}: {c.reason}")
+    out += ["", "## Open Source AI Index profile", "", "| parameter | class | reason |", "|---|---|---|"]
+    out += [f"| {k} | {g.grade} | {g.reason} |" for k, g in a.osai_index.items()]
+    out += ["", "## Seven dimensions", "", "| dimension | rating | facts |", "|---|---|---|"]
+    out += [f"| {k} | {d.rating} | {'; '.join(d.facts)} |" for k, d in a.dimensions.items()]
+    out += ["", "## Sources", ""]
+    out += [f"- `{k}`: <{s.url}> (as of {s.as_of}){' - ' + s.title if s.title else ''}" for k, s in r.sources.items()]
+    if evidence:
+        out += ["", "## Evidence per fact", ""]
+        out += [f"- {c.name}: {c.license if c.license is not None else '(inherits)'} - source `{c.source}`"
+                + (f", {c.location}" if c.location else "") for c in r.components]
+    return "\n".join(out) + "\n"
+
+
+def listing(rows: list[Assessment]) -> str:
+    out = ["| id | name | producer | released | verdict | MOF | weights license |", "|---|---|---|---|---|---|---|"]
+    for a in rows:
+        s = jsonout.summary(a)
+        out.append(f"| {s['id']} | {s['name']} | {s['producer']} | {s['released'] or ''} | {s['verdict']} | "
+                   f"{a.mof.label} | {s['weights_license'] or ''} |")
+    return "\n".join(out) + "\n"

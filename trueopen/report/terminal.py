@@ -1,0 +1,122 @@
+"""Terminal output with rich: the verdict first, then the evidence behind it."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..assessment import Assessment
+from ..frameworks import mof, osaid
+from . import jsonout
+
+VERDICT_STYLE = {
+    "open-source": "bold green", "open-weights": "bold cyan", "restricted-weights": "bold yellow",
+    "closed": "bold red", "unknown": "bold magenta",
+}
+OUTCOME_STYLE = {"pass": "green", "fail": "red", "unknown": "magenta", "info": "dim",
+                 "included": "green", "invalid": "red", "unlicensed": "yellow", "missing": "dim",
+                 "open": "green", "partial": "yellow", "closed": "red",
+                 "high": "green", "medium": "yellow", "low": "red"}
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0f}%" if x == int(x) else f"{x:.1f}%"
+
+
+def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
+    r = a.release
+    head = Text()
+    head.append(r.name, style="bold")
+    head.append(f"  ({r.id}) by {r.producer}")
+    facts = []
+    if r.released:
+        facts.append(f"released {r.released.date}")
+    if r.parameters and r.parameters.total:
+        facts.append(f"{r.parameters.total / 1e9:.2f}B parameters"
+                     + (f", {r.parameters.active / 1e9:.0f}B active" if r.parameters.active else ""))
+    if r.context_length:
+        facts.append(f"{r.context_length.tokens:,}-token context")
+    if r.access:
+        facts.append(f"access: {r.access.level}")
+    verdict = Text(a.verdict.level.upper(), style=VERDICT_STYLE[a.verdict.level])
+    body = [head, Text(" · ".join(facts), style="dim"), Text(""), Text.assemble("Verdict: ", verdict)]
+    body += [Text(f"  {line}") for line in a.verdict.reasons]
+    if r.summary:
+        body += [Text(""), Text(r.summary, style="italic")]
+    console.print(Panel(Group(*body), expand=True))
+
+    m = a.mof
+    t = Table(title=f"Model Openness Framework: {m.label}", caption=mof.FRAMEWORK, expand=True)
+    t.add_column("component")
+    t.add_column("class", justify="center")
+    t.add_column("status")
+    t.add_column("license")
+    if evidence:
+        t.add_column("source")
+    for c in m.components:
+        spec_class = {3: "III", 2: "II", 1: "I"}[next(s.mof_class for s in _specs() if s.name == c.name)]
+        row = [c.name + ("" if c.required else " (optional)"), spec_class,
+               Text(c.status, style=OUTCOME_STYLE[c.status]), c.license or ""]
+        if evidence:
+            comp = r.component(c.name)
+            src = r.sources.get(comp.source) if comp else None
+            row.append(src.url if src else "")
+        t.add_row(*row)
+    console.print(t)
+    console.print(f"  Class III {_pct(m.progress[3])} · Class II {_pct(m.progress[2])} · Class I {_pct(m.progress[1])}"
+                  + ("  (research paper stands in for the technical report)" if m.paper_stands_in else ""))
+    if m.mof_class != 1:
+        console.print(f"  [dim]Share of each class met, ignoring lower classes (not MOT's figure): "
+                      f"III {_pct(m.ungated[3])} · II {_pct(m.ungated[2])} · I {_pct(m.ungated[1])}[/dim]")
+
+    t = Table(title=f"OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}"
+              + ("" if a.osaid.determined else " (undetermined)"), caption=osaid.FRAMEWORK, expand=True)
+    t.add_column("check")
+    t.add_column("requirement")
+    t.add_column("outcome")
+    t.add_column("why")
+    for c in a.osaid.checks:
+        t.add_row(c.id, c.requirement, Text(c.outcome, style=OUTCOME_STYLE[c.outcome]), c.reason)
+    console.print(t)
+
+    t = Table(title="Open Source AI Index profile", expand=True)
+    t.add_column("parameter")
+    t.add_column("class")
+    t.add_column("reason")
+    for k, g in a.osai_index.items():
+        t.add_row(k, Text(g.grade, style=OUTCOME_STYLE[g.grade]), g.reason)
+    console.print(t)
+
+    t = Table(title="Seven dimensions", expand=True)
+    t.add_column("dimension")
+    t.add_column("rating")
+    t.add_column("facts")
+    for k, d in a.dimensions.items():
+        t.add_row(k, Text(d.rating, style=OUTCOME_STYLE.get(d.rating, "")), "; ".join(d.facts))
+    console.print(t)
+
+    console.print("Sources:", style="bold")
+    for k, s in r.sources.items():
+        console.print(f"  [{k}] {s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else ""),
+                      highlight=False, markup=False)
+
+
+def _specs():
+    from .. import components
+    return components.COMPONENTS
+
+
+def listing(rows: list[Assessment], console: Console) -> None:
+    t = Table(expand=True)
+    for col in ("id", "name", "producer", "released", "verdict", "MOF", "weights license"):
+        t.add_column(col, no_wrap=col in ("released", "verdict"), overflow="fold")
+    for a in rows:
+        s = jsonout.summary(a)
+        t.add_row(s["id"], s["name"], s["producer"], s["released"] or "",
+                  Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]),
+                  a.mof.label.replace(" - ", ": ") if a.mof.mof_class else f"- (III {_pct(a.mof.progress[3])})",
+                  s["weights_license"] or "")
+    console.print(t)
+    console.print(f"{len(rows)} release(s)", style="dim")

@@ -1,0 +1,157 @@
+"""What the CLI (and later the web app) do, as plain functions: look up, assess, list, import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import components as mofc
+from .assessment import Assessment, assess
+from .catalog import loader
+from .catalog.importers import mof as mof_import
+from .errors import InputError, TrueopenError
+from .licenses import terms
+from .release import Release, release_from_data
+from . import safeyaml
+
+
+def assess_release(release: Release, catalog: tuple[Release, ...] | None = None, _depth: int = 0) -> Assessment:
+    """Assess a release; a fine-tune's base model is assessed first when the catalog has it."""
+    base = None
+    if release.base_model is not None and _depth < 5:
+        try:
+            base_release = loader.find(release.base_model.id, catalog)
+        except TrueopenError:
+            base_release = None
+        if base_release is not None and base_release.id != release.id:
+            base = assess_release(base_release, catalog, _depth + 1)
+    return assess(release, base)
+
+
+def show(query: str) -> Assessment:
+    return assess_release(loader.find(query))
+
+
+def all_assessments() -> list[Assessment]:
+    return [assess_release(r) for r in loader.load()]
+
+
+SORT_KEYS = ("name", "date", "producer", "verdict", "mof")
+
+
+@dataclass
+class ListFilter:
+    verdict: str | None = None
+    producer: str | None = None
+    license: str | None = None
+    mof_class: int | None = None
+
+    def accepts(self, a: Assessment) -> bool:
+        r = a.release
+        if self.verdict and a.verdict.level != self.verdict:
+            return False
+        if self.producer and loader.normalize(self.producer) not in loader.normalize(r.producer):
+            return False
+        if self.license:
+            wanted = loader.normalize(self.license)
+            lics = {r.effective_license(c.name) for c in r.components} - {None}
+            if not any(wanted == loader.normalize(x) or wanted in loader.normalize(x) for x in lics):  # type: ignore[arg-type]
+                return False
+        if self.mof_class is not None and (a.mof.mof_class or 0) != self.mof_class:
+            return False
+        return True
+
+
+def list_assessments(flt: ListFilter, sort: str = "name") -> list[Assessment]:
+    rows = [a for a in all_assessments() if flt.accepts(a)]
+    order = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}
+    keys = {
+        "name": lambda a: a.release.name.lower(),
+        "date": lambda a: (a.release.released.date.isoformat() if a.release.released else "9999", a.release.name),
+        "producer": lambda a: (a.release.producer.lower(),
+                               a.release.released.date.isoformat() if a.release.released else "9999"),
+        "verdict": lambda a: (order[a.verdict.level], a.release.name.lower()),
+        "mof": lambda a: (a.mof.mof_class or 4, -a.mof.progress[3], a.release.name.lower()),
+    }
+    return sorted(rows, key=keys[sort])
+
+
+@dataclass
+class ImportResult:
+    path: str
+    assessment: Assessment | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def import_mof(paths: list[Path]) -> list[ImportResult]:
+    """Read each MOF file on its own: one bad file does not stop the others."""
+    out = []
+    for p in paths:
+        try:
+            mf = mof_import.read(p)
+        except TrueopenError as exc:
+            out.append(ImportResult(str(p), error=str(exc)))
+            continue
+        out.append(ImportResult(str(p), assessment=assess(mf.release), warnings=mf.warnings))
+    return out
+
+
+@dataclass
+class ValidationResult:
+    path: str
+    kind: str  # catalog / mof
+    findings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def validate_release(release: Release) -> list[str]:
+    """Problems that do not stop loading but make an entry untrustworthy."""
+    findings = [f"dated in the future: {d}" for d in loader.future_dates(release)]
+    lic_ids = {c.license for c in release.components if c.license and not c.unlicensed}
+    for g in ("distribution", "code", "data", "document"):
+        gl = release.license.for_type(g)
+        if gl is not None and gl.name:
+            lic_ids.add(gl.name)
+    for lic in sorted(lic_ids):
+        if terms.lookup(lic) is None and not lic.startswith("arXiv"):
+            findings.append(f"license '{lic}' is not known to trueopen's license module")
+    names = [c.name for c in release.components]
+    for n in sorted({n for n in names if names.count(n) > 1}):
+        findings.append(f"component '{n}' is listed more than once")
+    if release.access is None:
+        findings.append("no access facts (download / gated / API / product)")
+    return findings
+
+
+def validate(paths: list[Path]) -> list[ValidationResult]:
+    """Validate catalog entries or MOF files; with no paths, the whole bundled catalog."""
+    if not paths:
+        paths = sorted(loader.data_dir().glob("*.yaml"))
+        try:
+            loader.read_dir(loader.data_dir())
+        except TrueopenError as exc:
+            return [ValidationResult(str(loader.data_dir()), "catalog", error=str(exc))]
+    out = []
+    for p in paths:
+        try:
+            data = safeyaml.load_file(p)
+            if isinstance(data, dict) and "framework" in data:
+                mf = mof_import.parse(data, str(p))
+                out.append(ValidationResult(str(p), "mof", findings=mf.warnings))
+                continue
+            release = release_from_data(data, str(p))
+            findings = validate_release(release)
+            if p.parent == loader.data_dir() and release.id != p.stem:
+                findings.append(f"id '{release.id}' differs from the file name '{p.stem}'")
+            out.append(ValidationResult(str(p), "catalog", findings=findings))
+        except TrueopenError as exc:
+            out.append(ValidationResult(str(p), "unknown", error=str(exc)))
+    return out
+
+
+def component_names() -> tuple[str, ...]:
+    return mofc.NAMES
+
+
+__all__ = ["InputError"]
