@@ -57,7 +57,7 @@ def test_malformed_input_is_one_line_exit_2(tmp_path, cli, text, words):
 
 
 def test_more_than_seventeen_components(tmp_path, cli):
-    comps = "".join(f"    - name: Datasets\n" for _ in range(18))
+    comps = "    - name: Datasets\n" * 18
     p = tmp_path / "many.yml"
     p.write_text(GOOD.split("  components:")[0] + "  components:\n" + comps)
     one_line_error(cli("import", "mof", str(p)), "at most 17")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import components as mofc
 from .assessment import Assessment, assess
 from .catalog import loader
 from .catalog.importers import mof as mof_import
-from .errors import InputError, TrueopenError
+from .errors import TrueopenError
 from .licenses import terms
 from .release import Release, release_from_data
 from . import safeyaml
@@ -148,10 +147,3 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
         except TrueopenError as exc:
             out.append(ValidationResult(str(p), "unknown", error=str(exc)))
     return out
-
-
-def component_names() -> tuple[str, ...]:
-    return mofc.NAMES
-
-
-__all__ = ["InputError"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .. import components as C
 from ..licenses import terms as T
 from ..release import Release
-from .osaid import FAIL, OsaidResult
+from .osaid import OsaidResult
 
 LEVELS = ("open-source", "open-weights", "restricted-weights", "closed", "unknown")
 
@@ -97,7 +97,3 @@ def decide(release: Release, osaid: OsaidResult) -> Verdict:
     if gated_approval and not free:
         reason += " Downloads need the producer's approval."
     return Verdict("restricted-weights", (reason, missing or "Not all parts needed for open source AI are released."))
-
-
-def weights_gate_failed(osaid: OsaidResult) -> bool:
-    return any(c.id == "L-PERM" and c.outcome == FAIL for c in osaid.checks)
