@@ -166,28 +166,12 @@ def assess(release: Release) -> MofResult:
         included[k] = sum(1 for n in names if statuses[n][0] == "included")
         missing[k] = tuple(n for n in names if statuses[n][0] != "included")
 
-    progress: dict[int, float] = {}
-    for k in (3, 2, 1):
-        total = 0
-        gate_ok = True
-        for lower in (3, 2, 1):
-            if lower < k:
-                break
-            total = need[lower]
-            if included[lower] < total:
-                gate_ok = lower == k
-                break
-        if not gate_ok:
-            progress[k] = 0.0
-            continue
-        if k == 1 and not report_included and statuses[paper][0] == "included":
-            total -= 1
-        progress[k] = min(included[k] / total * 100, 100.0)
-
-    ungated = {}
-    for k in (3, 2, 1):
-        total = need[k] - (1 if k == 1 and not report_included and statuses[paper][0] == "included" else 0)
-        ungated[k] = min(included[k] / total * 100, 100.0)
+    # Class I needs one part fewer when an open paper replaces a report that is not open.
+    paper_replaces = not report_included and statuses[paper][0] == "included"
+    ungated = {k: min(included[k] / (need[k] - (k == 1 and paper_replaces)) * 100, 100.0) for k in (3, 2, 1)}
+    # MOT shows 0 % for a class until every class below it is complete.
+    progress = {k: ungated[k] if all(included[j] >= need[j] for j in (3, 2) if j > k) else 0.0
+                for k in (3, 2, 1)}
 
     mof_class = None
     for k in (3, 2, 1):

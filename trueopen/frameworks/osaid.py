@@ -138,17 +138,14 @@ def _data_checks(release: Release) -> list[Check]:
             checks.append(Check("D-PUB", "list of public training data and where to get it", FAIL,
                                 "no complete list of training datasets"))
     doc_names = [n for n in (C.DATA_CARD, C.TECHNICAL_REPORT, C.RESEARCH_PAPER) if release.component(n)]
+    open_docs = [n for n in doc_names if T.grants_freedoms(release.effective_license(n))]
     if not doc_names:
-        checks.append(Check("D-TERMS", "data information under open terms", FAIL,
-                            "no data card, technical report or paper is released"))
+        outcome, why = FAIL, "no data card, technical report or paper is released"
+    elif open_docs:
+        outcome, why = PASS, f"{', '.join(open_docs)} under open terms"
     else:
-        open_docs = [n for n in doc_names if T.grants_freedoms(release.effective_license(n))]
-        if open_docs:
-            checks.append(Check("D-TERMS", "data information under open terms", PASS,
-                                f"{', '.join(open_docs)} under open terms"))
-        else:
-            checks.append(Check("D-TERMS", "data information under open terms", FAIL,
-                                f"{', '.join(doc_names)} released without an open license"))
+        outcome, why = FAIL, f"{', '.join(doc_names)} released without an open license"
+    checks.append(Check("D-TERMS", "data information under open terms", outcome, why))
     return checks
 
 
@@ -164,21 +161,18 @@ def _parameter_checks(release: Release) -> list[Check]:
         checks.append(Check("P-AVAIL", "final parameters downloadable", FAIL, "weights are not listed as released"))
     else:
         checks.append(Check("P-AVAIL", "final parameters downloadable", PASS, "weights are released"))
+    terms_req = "parameters under terms granting the four freedoms"
     lic = release.effective_license(C.WEIGHTS) if weights is not None else None
+    free = T.grants_freedoms(lic) if weights is not None else False
     if weights is None:
-        checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", FAIL,
-                            "no released weights to license"))
+        outcome, why = FAIL, "no released weights to license"
+    elif free is None:
+        outcome, why = UNKNOWN, f"weights license '{lic}' is not known"
+    elif free:
+        outcome, why = PASS, f"weights under {lic}"
     else:
-        free = T.grants_freedoms(lic)
-        if free is None:
-            checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", UNKNOWN,
-                                f"weights license '{lic}' is not known"))
-        elif free:
-            checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", PASS,
-                                f"weights under {lic}"))
-        else:
-            checks.append(Check("P-TERMS", "parameters under terms granting the four freedoms", FAIL,
-                                f"weights under {lic or 'no license'}, which does not grant the four freedoms"))
+        outcome, why = FAIL, f"weights under {lic or 'no license'}, which does not grant the four freedoms"
+    checks.append(Check("P-TERMS", terms_req, outcome, why))
     if access is not None and access.weights == "gated":
         if access.approval:
             checks.append(Check("L-PERM", "use without asking permission", FAIL,

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .. import components
 from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
@@ -56,7 +57,7 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     if evidence:
         t.add_column("source")
     for c in m.components:
-        spec_class = {3: "III", 2: "II", 1: "I"}[next(s.mof_class for s in _specs() if s.name == c.name)]
+        spec_class = {3: "III", 2: "II", 1: "I"}[components.BY_NAME[c.name].mof_class]
         row = [c.name + ("" if c.required else " (optional)"), spec_class,
                Text(c.status, style=OUTCOME_STYLE[c.status]), c.license or ""]
         if evidence:
@@ -81,31 +82,23 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
         t.add_row(c.id, c.requirement, Text(c.outcome, style=OUTCOME_STYLE[c.outcome]), c.reason)
     console.print(t)
 
-    t = Table(title="Open Source AI Index profile", expand=True)
-    t.add_column("parameter")
-    t.add_column("class")
-    t.add_column("reason")
-    for k, g in a.osai_index.items():
-        t.add_row(k, Text(g.grade, style=OUTCOME_STYLE[g.grade]), g.reason)
-    console.print(t)
-
-    t = Table(title="Seven dimensions", expand=True)
-    t.add_column("dimension")
-    t.add_column("rating")
-    t.add_column("facts")
-    for k, d in a.dimensions.items():
-        t.add_row(k, Text(d.rating, style=OUTCOME_STYLE.get(d.rating, "")), "; ".join(d.facts))
-    console.print(t)
+    for title, cols, rows in (
+        ("Open Source AI Index profile", ("parameter", "class", "reason"),
+         [(k, g.grade, g.reason) for k, g in a.osai_index.items()]),
+        ("Seven dimensions", ("dimension", "rating", "facts"),
+         [(k, d.rating, "; ".join(d.facts)) for k, d in a.dimensions.items()]),
+    ):
+        t = Table(title=title, expand=True)
+        for col in cols:
+            t.add_column(col)
+        for name, grade, why in rows:
+            t.add_row(name, Text(grade, style=OUTCOME_STYLE.get(grade, "")), why)
+        console.print(t)
 
     console.print("Sources:", style="bold")
     for k, s in r.sources.items():
         console.print(f"  [{k}] {s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else ""),
                       highlight=False, markup=False)
-
-
-def _specs():
-    from .. import components
-    return components.COMPONENTS
 
 
 def listing(rows: list[Assessment], console: Console) -> None:
