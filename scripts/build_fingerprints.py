@@ -1,0 +1,110 @@
+"""Compute the stored fingerprints of AI license texts that licensedcode-data does not carry.
+
+We store shingle hashes, word counts and a SHA-256 of the normalised words, never the texts.
+Each source is a public text: ScanCode toolkit's license database (the scancode-toolkit wheel,
+CC-BY-4.0) or a file in a public git repository at a fixed commit.
+
+Usage (maintainers only; the package never runs this):
+    python scripts/build_fingerprints.py --scancode DIR --mirror DIR > trueopen/licenses/data/fingerprints.json
+where DIR for --scancode holds `licensedcode/data/licenses/*.LICENSE` unpacked from the
+scancode-toolkit wheel, and --mirror holds bare clones named `owner+name/repo`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from trueopen.licenses.fingerprint import text_shingles, tokenize  # noqa: E402
+
+AS_OF = "2026-11-23"
+SC_URL = "https://github.com/aboutcode-org/scancode-toolkit/blob/v32.5.0/src/licensedcode/data/licenses/{}.LICENSE"
+GH_URL = "https://github.com/{repo}/blob/{commit}/{path}"
+
+# (trueopen key, title, ScanCode key) for texts in scancode-toolkit 32.5's database.
+SCANCODE = [
+    ("LicenseRef-llama3.1", "Llama 3.1 Community License Agreement", "llama-3.1-license-2024"),
+    ("LicenseRef-llama3.2", "Llama 3.2 Community License Agreement", "llama-3.2-license-2024"),
+    ("LicenseRef-llama3.3", "Llama 3.3 Community License Agreement", "llama-3.3-license-2024"),
+    ("LicenseRef-llama4", "Llama 4 Community License Agreement", "llama-4-cla-2025"),
+    ("LicenseRef-llama4-aup", "Llama 4 Acceptable Use Policy", "llama-4-license-2025"),
+    ("LicenseRef-gemma", "Gemma Terms of Use (2024-04-01)", "gemma-tou-2024-04-01"),
+    ("LicenseRef-gemma", "Gemma Terms of Use (2025-03-24)", "gemma-tou-2025-03-24"),
+    ("LicenseRef-gemma-prohibited-use", "Gemma Prohibited Use Policy (2024-02-21)", "gemma-pup-2024-02-21"),
+    ("LicenseRef-qwen", "Qwen License Agreement", "qwen-2024"),
+    ("LicenseRef-tongyi-qianwen", "Tongyi Qianwen License Agreement", "tongyi-qianwen-2023"),
+    ("LicenseRef-deepseek", "DeepSeek License Agreement 1.0", "deepseek-la-1.0"),
+    ("LicenseRef-falcon-2-11b", "Falcon 2 11B TII License 1.0", "falcon-2-11b-1.0"),
+    ("LicenseRef-flux-1-dev-nc", "FLUX.1 [dev] Non-Commercial License", "flux-1-nc"),
+    ("LicenseRef-nvidia-open-model", "NVIDIA Open Model License Agreement", "nvidia-open-model-2025-04-28"),
+    ("OpenMDW-1.0", "OpenMDW License 1.0", "openmdw-1.0"),
+    ("LicenseRef-bigscience-openrail-m", "BigScience Open RAIL-M (v2)", "bigscience-open-rail-m2"),
+    ("LicenseRef-openai-terms", "OpenAI Terms of Use (2024-12-11)", "openai-tou-20241211"),
+    ("LicenseRef-stability-ai-community", "Stability AI Community License", "stability-ai-community-2024"),
+]
+
+# (trueopen key, title, repository, commit, path) for texts ScanCode does not carry.
+GIT = [
+    ("LicenseRef-llama3", "Meta Llama 3 Community License Agreement", "meta-llama/llama-models",
+     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/LICENSE"),
+    ("LicenseRef-llama2-aup", "Llama 2 Acceptable Use Policy", "meta-llama/llama-models",
+     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama2/USE_POLICY.md"),
+    ("LicenseRef-llama3-aup", "Meta Llama 3 Acceptable Use Policy", "meta-llama/llama-models",
+     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/USE_POLICY.md"),
+    ("LicenseRef-llama3.1-aup", "Llama 3.1 Acceptable Use Policy", "meta-llama/llama-models",
+     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_1/USE_POLICY.md"),
+    ("LicenseRef-llama3.2-aup", "Llama 3.2 Acceptable Use Policy", "meta-llama/llama-models",
+     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_2/USE_POLICY.md"),
+    ("LicenseRef-llama3.3-aup", "Llama 3.3 Acceptable Use Policy", "meta-llama/llama-models",
+     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_3/USE_POLICY.md"),
+    ("LicenseRef-chatglm-6b", "ChatGLM-6B Model License", "THUDM/ChatGLM-6B",
+     "401bf3a8a7dd8a26fba189551dccfc61a7079b4e", "MODEL_LICENSE"),
+    ("LicenseRef-deepfloyd-if", "DeepFloyd IF License Agreement", "deep-floyd/IF",
+     "ffc8163891682beaca0c5eb6b9077860a3bc6509", "LICENSE-MODEL"),
+]
+
+
+def record(key: str, title: str, url: str, text: str, scancode_key: str | None = None) -> dict:
+    sh, n = text_shingles(text)
+    words = " ".join(tokenize(text).words)
+    rec = {"key": key, "title": title, "url": url, "as_of": AS_OF}
+    if scancode_key:
+        rec["scancode_key"] = scancode_key
+    rec.update(n_words=n, sha256=hashlib.sha256(words.encode()).hexdigest(),
+               shingles=base64.b64encode(sh.astype("<u8").tobytes()).decode())
+    return rec
+
+
+def body(raw: str) -> str:
+    """A ScanCode .LICENSE file without its YAML front matter."""
+    if raw.startswith("---"):
+        return raw[raw.find("\n---", 3) + 4 :]
+    return raw
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scancode", type=Path, required=True)
+    ap.add_argument("--mirror", type=Path, required=True)
+    args = ap.parse_args()
+    out = []
+    for key, title, sc in SCANCODE:
+        raw = (args.scancode / "licensedcode/data/licenses" / f"{sc}.LICENSE").read_text(encoding="utf-8")
+        out.append(record(key, title, SC_URL.format(sc), body(raw), sc))
+    for key, title, repo, commit, path in GIT:
+        git_dir = args.mirror / repo.replace("/", "+") / "repo"
+        text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
+                              check=True, capture_output=True).stdout.decode("utf-8")
+        out.append(record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text))
+    json.dump(out, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

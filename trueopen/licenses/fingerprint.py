@@ -1,0 +1,57 @@
+"""Text fingerprints: word tokens and hashed word shingles, the unit every license match counts.
+
+Pure functions. Token and shingle hashes are fixed (CRC-32 of the word, then a polynomial over
+SHINGLE words, modulo 2**64) so fingerprints stored in the package stay valid across machines.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+SHINGLE = 4  # words per shingle: short notices still get a few, common phrases rarely collide
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_MARKUP = re.compile(r"\{\{|\}\}")  # ScanCode marks required phrases with {{ }}
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The words of a text, their hashes, and the line each word starts on (1-based)."""
+
+    words: list[str]
+    hashes: np.ndarray  # uint64, one per word
+    lines: np.ndarray  # int32, one per word
+
+
+def tokenize(text: str) -> Tokens:
+    text = _MARKUP.sub("", text).lower()
+    words, starts = [], []
+    for m in _WORD.finditer(text):
+        words.append(m.group())
+        starts.append(m.start())
+    hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    newlines = np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
+    lines = (np.searchsorted(newlines, np.asarray(starts, dtype=np.int64)) + 1).astype(np.int32)
+    return Tokens(words, hashes, lines)
+
+
+def shingles(hashes: np.ndarray) -> np.ndarray:
+    """Hash of each run of SHINGLE consecutive words, in text order (empty for shorter texts)."""
+    n = len(hashes) - SHINGLE + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    out = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(SHINGLE):
+            out = out * _MULT + hashes[j : j + n]
+    return out
+
+
+def text_shingles(text: str) -> tuple[np.ndarray, int]:
+    """Sorted distinct shingles of a text and its word count: what a reference document stores."""
+    toks = tokenize(text)
+    return np.unique(shingles(toks.hashes)), len(toks.words)

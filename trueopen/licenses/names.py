@@ -1,0 +1,122 @@
+"""One name per license: map ScanCode keys, Hugging Face `license:` ids, `license_name` values and
+SPDX expressions to trueopen's license keys (the keys the terms module knows).
+
+trueopen's key is the SPDX id when SPDX has one, else a `LicenseRef-` key from `data/terms.yaml`,
+else ScanCode's own `LicenseRef-scancode-...` id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
+
+from . import corpus, spdx, terms
+
+# Hugging Face `license:` ids that are SPDX ids spelled another way.
+HF_SPDX_ALIASES = {
+    "gpl-3.0": "GPL-3.0-only", "gpl-2.0": "GPL-2.0-only", "agpl-3.0": "AGPL-3.0-only",
+    "lgpl-3.0": "LGPL-3.0-only", "lgpl-2.1": "LGPL-2.1-only", "gfdl": "GFDL-1.3-only",
+    "lgpl-lr": "LGPLLR", "c-uda": "C-UDA-1.0", "odc-by": "ODC-By-1.0", "odbl": "ODbL-1.0",
+    "pddl": "PDDL-1.0",
+}
+_KEYCHARS = re.compile(r"[A-Za-z0-9.+_-]+")
+
+
+@dataclass(frozen=True)
+class Named:
+    key: str  # trueopen key or expression of trueopen keys
+    spdx: str  # SPDX expression (LicenseRef- ids where SPDX has none)
+    title: str
+
+
+@lru_cache(maxsize=1)
+def _by_scancode_key() -> dict[str, str]:
+    out = {}
+    for t in terms.custom().values():
+        for k in t.scancode_keys:
+            out[k] = t.key
+    return out
+
+
+@lru_cache(maxsize=1)
+def _by_alias() -> dict[str, str]:
+    out = {}
+    for t in terms.custom().values():
+        for alias in (*t.hf_tags, *t.names, t.key):
+            out[alias.lower()] = t.key
+    return out
+
+
+def _one_scancode(key: str) -> tuple[str, str, str]:
+    if key in terms.custom():  # a stored fingerprint's own key
+        t = terms.custom()[key]
+        return t.key, t.spdx or t.key, t.title
+    lic = corpus.licenses().get(key)
+    sc_spdx = lic.spdx if lic else f"LicenseRef-scancode-{key}"
+    title = lic.title if lic else key
+    ours = _by_scancode_key().get(key)
+    if ours:
+        t = terms.custom()[ours]
+        return t.key, t.spdx or sc_spdx, t.title
+    canonical = spdx.canonical(sc_spdx) if not sc_spdx.startswith("LicenseRef-") else None
+    return canonical or sc_spdx, canonical or sc_spdx, title
+
+
+def _rewrite(expression: str, fn) -> str:
+    return _KEYCHARS.sub(lambda m: m.group() if m.group() in ("AND", "OR", "WITH") else fn(m.group()), expression)
+
+
+@lru_cache(maxsize=4096)
+def from_scancode(expression: str) -> Named:
+    """A ScanCode license expression (or a stored fingerprint's key) in trueopen's names."""
+    try:
+        expression = str(Licensing().parse(expression))
+    except ExpressionError:
+        pass
+    parts = {}
+    for k in _KEYCHARS.findall(expression):
+        if k not in ("AND", "OR", "WITH"):
+            parts[k] = _one_scancode(k)
+    key = _rewrite(expression, lambda k: parts[k][0])
+    spdx_expr = _rewrite(expression, lambda k: parts[k][1])
+    title = parts[next(iter(parts))][2] if len(parts) == 1 else key
+    return Named(key, spdx_expr, title)
+
+
+def from_tag(tag: str) -> Named | None:
+    """A Hugging Face `license:` id, a `license_name`, a trueopen key or an SPDX id; None if unknown."""
+    tag = tag.strip()
+    ours = _by_alias().get(tag.lower())
+    if ours:
+        t = terms.custom()[ours]
+        return Named(t.key, t.spdx or t.key, t.title)
+    alias = HF_SPDX_ALIASES.get(tag.lower())
+    canonical = spdx.canonical(alias or tag)
+    if canonical:
+        return Named(canonical, canonical, spdx.name(canonical) or canonical)
+    return None
+
+
+def from_expression(text: str) -> Named | None:
+    """An SPDX license expression such as `Apache-2.0 OR MIT`; None when it is not one we can read."""
+    try:
+        parsed = get_spdx_licensing().parse(text, validate=False, strict=False)
+    except ExpressionError:
+        return None
+    if parsed is None:
+        return None
+    keys = [s.key for s in get_spdx_licensing().license_symbols(parsed)]
+    named = {}
+    for k in keys:
+        n = from_tag(k)
+        if n is None and not k.startswith("LicenseRef-"):
+            return None
+        named[k] = n or Named(k, k, k)
+    rendered = str(parsed)
+    key = _rewrite(rendered, lambda k: named[k].key if k in named else k)
+    spdx_expr = _rewrite(rendered, lambda k: named[k].spdx if k in named else k)
+    title = named[keys[0]].title if len(named) == 1 else key
+    return Named(key, spdx_expr, title)
