@@ -147,3 +147,26 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
         except TrueopenError as exc:
             out.append(ValidationResult(str(p), "unknown", error=str(exc)))
     return out
+
+
+def identify_licenses(target: str, stdin_text: str | None = None) -> list:
+    """`trueopen license TARGET`: every license found in a file, folder, stdin, tag or expression."""
+    from .licenses import identify
+
+    return identify.identify(target, stdin_text)
+
+
+def can(subject: str, questions: list[str], users: int | None = None):
+    """`trueopen can SUBJECT`: a catalog model's rights (through its weights' license) or a license's."""
+    from .errors import InputError, NotFound
+    from .licenses import names, rights
+
+    try:
+        return rights.for_release(loader.find(subject), questions, users)
+    except NotFound as not_model:
+        named = names.from_tag(subject) or names.from_expression(subject)
+        if named is not None and terms.lookup(named.key) is not None:
+            return rights.for_license(named.key, questions, users)
+        if named is not None:
+            raise InputError(subject, f"trueopen has no terms on record for {named.key}") from None
+        raise NotFound(subject, not_model.suggestions) from None

@@ -1,0 +1,63 @@
+"""Terminal and Markdown output of license findings and rights answers."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..licenses.identify import Finding
+from ..licenses.rights import Rights
+
+OUTCOME_STYLE = {"allowed": "green", "conditional": "yellow", "forbidden": "bold red", "unclear": "magenta"}
+
+
+def _lines(f: Finding) -> str:
+    if f.start_line is None:
+        return ""
+    return str(f.start_line) if f.start_line == f.end_line else f"{f.start_line}-{f.end_line}"
+
+
+def findings(rows: list[Finding], console: Console) -> None:
+    if not rows:
+        console.print("No license found.", style="yellow")
+        return
+    t = Table(show_lines=False)
+    for col in ("path", "lines", "license", "match", "confidence", "title"):
+        t.add_column(col)
+    for f in rows:
+        t.add_row(f.path, _lines(f), f.key, f.match, f"{f.confidence:.0%}", f.title)
+    console.print(t)
+
+
+def findings_md(rows: list[Finding]) -> str:
+    out = ["| path | lines | license | match | confidence | title |", "|---|---|---|---|---|---|"]
+    out += [f"| {f.path} | {_lines(f)} | `{f.key}` | {f.match} | {f.confidence:.0%} | {f.title} |" for f in rows]
+    return "\n".join(out) + "\n"
+
+
+def _question(q: str) -> str:
+    return "--" + q.replace("_", "-")
+
+
+def rights(r: Rights, console: Console) -> None:
+    console.print(f"[bold]{r.subject}[/bold]: {r.title or r.license or 'license unknown'}"
+                  + (f" ({r.license})" if r.license and r.title else ""), highlight=False)
+    t = Table(show_lines=True)
+    for col in ("question", "answer", "why", "clause"):
+        t.add_column(col)
+    for q, a in r.answers.items():
+        why = a.summary + ("".join(f"\n• {c}" for c in a.conditions) if a.conditions else "")
+        t.add_row(_question(q), f"[{OUTCOME_STYLE[a.outcome]}]{a.outcome}[/]", why, a.clause or "")
+    console.print(t)
+    urls = {a.url for a in r.answers.values() if a.url}
+    for u in sorted(urls):
+        console.print(f"text: {u}", highlight=False)
+
+
+def rights_md(r: Rights) -> str:
+    out = [f"## {r.subject}: {r.title or r.license or 'license unknown'}", "",
+           "| question | answer | why | clause |", "|---|---|---|---|"]
+    for q, a in r.answers.items():
+        why = a.summary + "".join(f"<br>• {c}" for c in a.conditions)
+        out.append(f"| `{_question(q)}` | **{a.outcome}** | {why} | {a.clause or ''} |")
+    return "\n".join(out) + "\n"
