@@ -23,9 +23,9 @@ class Run:
         return json.loads(self.out)
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> Run:
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Run:
     proc = subprocess.run([sys.executable, "-m", "trueopen", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+                          cwd=cwd, timeout=300, input=stdin if stdin is not None else "")
     return Run(proc)
 
 
@@ -45,3 +45,40 @@ def write_mof(folder: Path, entry: dict, name: str | None = None) -> Path:
     path = folder / (name or (Path(entry["path"]).stem.replace("%", "pct").replace(" ", "_") + ".yml"))
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+SCANCODE_WHEEL = "scancode-toolkit==32.5.0"
+
+
+@pytest.fixture(scope="session")
+def scancode_licenses() -> Path:
+    """ScanCode toolkit 32.5's license texts (CC-BY-4.0), unpacked from its wheel from PyPI.
+
+    The newer AI licenses' real texts live there; we never commit them. The wheel is downloaded
+    once into ~/.cache/trueopen-tests (or $TRUEOPEN_TEST_CACHE) and only its license files kept.
+    """
+    import os
+    import zipfile
+
+    cache = Path(os.environ.get("TRUEOPEN_TEST_CACHE", Path.home() / ".cache" / "trueopen-tests"))
+    target = cache / "scancode-32.5.0"
+    done = target / ".complete"
+    if not done.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        wheels = cache / "wheels"
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels),
+                        SCANCODE_WHEEL], check=True, timeout=900)
+        wheel = next(wheels.glob("scancode_toolkit-32.5.0-*.whl"))
+        with zipfile.ZipFile(wheel) as z:
+            for name in z.namelist():
+                if name.startswith("licensedcode/data/licenses/") and name.endswith(".LICENSE"):
+                    z.extract(name, target)
+        done.touch()
+        wheel.unlink()
+    return target / "licensedcode" / "data" / "licenses"
+
+
+def license_body(path: Path) -> str:
+    """A ScanCode .LICENSE file's text without its YAML front matter."""
+    raw = path.read_text(encoding="utf-8")
+    return raw[raw.find("\n---", 3) + 4 :] if raw.startswith("---") else raw

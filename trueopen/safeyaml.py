@@ -12,6 +12,7 @@ from .errors import InputError
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 100
 MAX_DEPTH = 50
+MAX_NODES = 1_000_000  # values once aliases are expanded, as any consumer would see them
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -30,18 +31,30 @@ class _BoundedLoader(yaml.SafeLoader):
 
 
 def _depth(obj: Any, limit: int) -> int:
-    stack = [(obj, 1)]
-    deepest = 0
-    while stack:
-        node, d = stack.pop()
-        deepest = max(deepest, d)
-        if deepest > limit:
-            return deepest
-        if isinstance(node, dict):
-            stack.extend((v, d + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, d + 1) for v in node)
-    return deepest
+    """Nesting depth, level by level over distinct containers: aliases share objects, so a
+    billion-laughs document is a small graph and must never be walked as the tree it expands to."""
+    level = {id(obj): obj} if isinstance(obj, (dict, list)) else {}
+    depth = 1
+    while level and depth <= limit:
+        nxt: dict[int, Any] = {}
+        for node in level.values():
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, (dict, list)):
+                    nxt[id(child)] = child
+        level = nxt
+        if level:
+            depth += 1
+    return depth
+
+
+def _expanded_size(obj: Any, memo: dict[int, int]) -> int:
+    """How many values the document holds with aliases expanded; cheap thanks to sharing."""
+    if not isinstance(obj, (dict, list)):
+        return 1
+    if id(obj) not in memo:
+        kids = obj.values() if isinstance(obj, dict) else obj
+        memo[id(obj)] = 1 + sum(_expanded_size(k, memo) for k in kids) + (len(obj) if isinstance(obj, dict) else 0)
+    return memo[id(obj)]
 
 
 def loads(text: str, source: str) -> Any:
@@ -62,6 +75,8 @@ def loads(text: str, source: str) -> Any:
         raise InputError(source, "YAML nested too deeply") from None
     if _depth(data, MAX_DEPTH) > MAX_DEPTH:
         raise InputError(source, f"YAML nested deeper than {MAX_DEPTH} levels")
+    if _expanded_size(data, {}) > MAX_NODES:
+        raise InputError(source, f"YAML expands to more than {MAX_NODES:,} values through aliases")
     return data
 
 

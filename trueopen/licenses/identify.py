@@ -102,10 +102,16 @@ def in_front_matter(text: str, path: str) -> list[Finding]:
     return out
 
 
+def _without_front_matter(text: str) -> str:
+    """The text with its front matter blanked, line numbers kept: tags are read once, as tags."""
+    m = _FRONT_MATTER.match(text)
+    return "\n" * m.group(0).count("\n") + text[m.end():] if m else text
+
+
 def in_file(path: Path, shown: str | None = None) -> list[Finding]:
     shown = shown or str(path)
     text = read_text(path)
-    return [*in_front_matter(text, shown), *in_text(text, shown)]
+    return [*in_front_matter(text, shown), *in_text(_without_front_matter(text), shown)]
 
 
 def license_files(folder: Path) -> list[Path]:
@@ -125,7 +131,7 @@ def identify(target: str, stdin_text: str | None = None) -> list[Finding]:
     """Everything `trueopen license TARGET` reports, in file order."""
     if target == "-":
         text = stdin_text or ""
-        return [*in_front_matter(text, "-"), *in_text(text, "-")]
+        return [*in_front_matter(text, "-"), *in_text(_without_front_matter(text), "-")]
     path = Path(target)
     if path.is_dir():
         out = []

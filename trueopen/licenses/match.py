@@ -61,7 +61,7 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
             new = mask & ~covered
             gain = int(new.sum())
             size = index.size(d)
-            score = gain - (size - int(found[d]))
+            score = gain - 0.5 * (size - int(found[d]))  # positive above a third: PARTIAL decides
             if gain and (best is None or score > best_score or (score == best_score and size > index.size(best))):
                 best, best_score, best_new = d, score, new
         if best is None or best_score <= 0:

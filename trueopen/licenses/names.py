@@ -112,6 +112,8 @@ def from_expression(text: str) -> Named | None:
     named = {}
     for k in keys:
         n = from_tag(k)
+        if n is None and "exception" in k.lower():
+            n = Named(k, k, k)  # an SPDX exception id such as Classpath-exception-2.0
         if n is None and not k.startswith("LicenseRef-"):
             return None
         named[k] = n or Named(k, k, k)

@@ -1,0 +1,201 @@
+"""License identification on real texts, tags and expressions; terms records; `trueopen license`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import license_body
+from trueopen.licenses import corpus, identify, names, terms
+from trueopen.licenses.rights import QUESTIONS
+
+# (ScanCode key in scancode-toolkit 32.5, trueopen key): every AI license text ScanCode carries.
+AI_TEXTS = [
+    ("llama-2-license-2023", "LicenseRef-llama2"),
+    ("llama-3.1-license-2024", "LicenseRef-llama3.1"),
+    ("llama-3.2-license-2024", "LicenseRef-llama3.2"),
+    ("llama-3.3-license-2024", "LicenseRef-llama3.3"),
+    ("llama-4-cla-2025", "LicenseRef-llama4"),
+    ("llama-4-license-2025", "LicenseRef-llama4-aup"),
+    ("gemma-tou-2024-04-01", "LicenseRef-gemma"),
+    ("gemma-tou-2025-03-24", "LicenseRef-gemma"),
+    ("gemma-pup-2024-02-21", "LicenseRef-gemma-prohibited-use"),
+    ("qwen-2024", "LicenseRef-qwen"),
+    ("tongyi-qianwen-2023", "LicenseRef-tongyi-qianwen"),
+    ("deepseek-la-1.0", "LicenseRef-deepseek"),
+    ("falcon-2-11b-1.0", "LicenseRef-falcon-2-11b"),
+    ("flux-1-nc", "LicenseRef-flux-1-dev-nc"),
+    ("nvidia-open-model-2025-04-28", "LicenseRef-nvidia-open-model"),
+    ("openmdw-1.0", "OpenMDW-1.0"),
+    ("bigscience-rail-1.0", "LicenseRef-bigscience-bloom-rail-1.0"),
+    ("bigscience-open-rail-m", "LicenseRef-bigscience-openrail-m"),
+    ("bigscience-open-rail-m2", "LicenseRef-bigscience-openrail-m"),
+    ("stable-diffusion-2022-08-22", "LicenseRef-creativeml-openrail-m"),
+    ("bigcode-open-rail-m-v1", "LicenseRef-bigcode-openrail-m"),
+    ("stability-ai-community-2024", "LicenseRef-stability-ai-community"),
+    ("openai-tou-20241211", "LicenseRef-openai-terms"),
+    ("cc-by-nc-4.0", "CC-BY-NC-4.0"),
+    ("cc-by-nc-sa-4.0", "CC-BY-NC-SA-4.0"),
+]
+
+HF_TAGS = ["llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "gemma", "openrail", "openrail++",
+           "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m",
+           "deepfloyd-if-license", "grok2-community", "apple-ascl", "apple-amlr", "openmdw-1.0", "openmdw-1.1",
+           "apache-2.0", "mit", "cc-by-nc-4.0", "gpl-3.0", "odc-by"]
+LICENSE_NAMES = {"qwen": "LicenseRef-qwen", "tongyi-qianwen": "LicenseRef-tongyi-qianwen",
+                 "deepseek": "LicenseRef-deepseek", "mrl": "LicenseRef-mistral-research",
+                 "mnpl": "LicenseRef-mistral-non-production", "yi-license": "LicenseRef-yi",
+                 "baichuan2": "LicenseRef-baichuan2", "glm-4": "LicenseRef-glm-4", "chatglm-6b": "LicenseRef-chatglm-6b",
+                 "internlm": "LicenseRef-internlm", "nvidia-open-model-license": "LicenseRef-nvidia-open-model",
+                 "flux-1-dev-non-commercial-license": "LicenseRef-flux-1-dev-nc"}
+
+
+@pytest.mark.parametrize("scancode_key,expected", AI_TEXTS)
+def test_ai_license_text_is_identified_exactly(scancode_licenses, scancode_key, expected):
+    text = license_body(scancode_licenses / f"{scancode_key}.LICENSE")
+    found = identify.in_text(text)
+    assert [f.key for f in found] == [expected], [(f.key, f.match, f.evidence) for f in found]
+    assert found[0].match == "exact" and found[0].confidence == 1.0
+
+
+def test_corpus_license_texts_are_identified(scancode_licenses):
+    """A spread of 60 ordinary licenses from ScanCode's database, identified as themselves."""
+    keys = sorted(k for k in corpus.licenses() if (scancode_licenses / f"{k}.LICENSE").exists())[::40]
+    wrong = []
+    for k in keys:
+        text = license_body(scancode_licenses / f"{k}.LICENSE")
+        if len(text.split()) < 8:
+            continue
+        got = [f.key for f in identify.in_text(text)]
+        want = names.from_scancode(k).key
+        if got[:1] != [want]:
+            wrong.append((k, want, got))
+    assert len(wrong) <= 2, wrong  # a few ScanCode texts are word-for-word duplicates of another key
+
+
+def test_dual_license_file_gives_both_with_line_ranges(scancode_licenses):
+    mit = license_body(scancode_licenses / "mit.LICENSE").strip()
+    apache = license_body(scancode_licenses / "apache-2.0.LICENSE").strip()
+    text = "This project is dual-licensed.\n\n" + mit + "\n\n---\n\n" + apache + "\n"
+    mit_first = 3
+    mit_last = mit_first + mit.count("\n")
+    found = identify.in_text(text, "COPYING")
+    assert [f.key for f in found] == ["MIT", "Apache-2.0"]
+    assert found[0].start_line == mit_first and found[0].end_line <= mit_last
+    assert found[1].start_line > mit_last
+    assert all(f.match == "exact" and f.path == "COPYING" for f in found)
+
+
+def test_edited_text_is_a_near_or_partial_match(scancode_licenses):
+    lines = license_body(scancode_licenses / "llama-3.1-license-2024.LICENSE").splitlines()
+    cut = len(lines) * 6 // 10
+    truncated = "\n".join(lines[:cut])  # the last 40% of the lines missing
+    (f,) = identify.in_text(truncated)
+    assert f.key == "LicenseRef-llama3.1" and f.match == "partial" and 0.4 <= f.confidence < 0.8
+    words = "\n".join(lines).split(" ")
+    edited = " ".join("changed" if i % 97 == 0 else w for i, w in enumerate(words))
+    (f,) = identify.in_text(edited)
+    assert f.key == "LicenseRef-llama3.1" and f.match == "near" and 0.8 <= f.confidence < 1.0
+
+
+def test_notice_in_a_readme_is_found():
+    text = "# Tool\n\nSome words.\n\nLicensed under the Apache License, Version 2.0 (the \"License\");\n"
+    found = identify.in_text(text)
+    assert [(f.key, f.match, f.start_line) for f in found] == [("Apache-2.0", "notice", 5)]
+
+
+def test_unrelated_text_has_no_license():
+    text = "The quick brown fox jumps over the lazy dog. " * 50
+    assert identify.in_text(text) == []
+
+
+@pytest.mark.parametrize("tag", HF_TAGS)
+def test_hugging_face_tags_resolve_to_terms(tag):
+    f = identify.in_tag(tag)
+    assert f is not None and f.match == "tag"
+    assert terms.lookup(f.key) is not None, f.key
+
+
+@pytest.mark.parametrize("name,key", sorted(LICENSE_NAMES.items()))
+def test_license_names_resolve(name, key):
+    assert names.from_tag(name).key == key
+
+
+def test_spdx_expressions():
+    assert names.from_expression("apache-2.0 OR mit").key == "Apache-2.0 OR MIT"
+    assert names.from_expression("MIT AND llama3.1").spdx == "MIT AND LicenseRef-llama3.1"
+    assert names.from_expression("GPL-2.0-or-later WITH Classpath-exception-2.0").key.startswith("GPL-2.0-or-later WITH")
+    assert names.from_expression("no-such-license-xyz") is None
+
+
+def test_model_card_front_matter(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("---\nlanguage: [en]\nlicense: other\nlicense_name: qwen\nlicense_link: LICENSE\n---\n\n# Model\n",
+                    encoding="utf-8")
+    found = identify.in_file(card)
+    assert [(f.key, f.match, f.start_line) for f in found] == [("LicenseRef-qwen", "tag", 4)]
+    card.write_text("---\nlicense: [apache-2.0, cc-by-nc-4.0]\n---\n", encoding="utf-8")
+    assert [f.key for f in identify.in_file(card)] == ["Apache-2.0", "CC-BY-NC-4.0"]
+    card.write_text("---\nlicense: made-up-license\n---\n", encoding="utf-8")
+    (only,) = identify.in_file(card)  # the text matcher must not read the front matter again
+    assert only.key == "unknown" and only.confidence == 0.0
+
+
+def test_every_model_license_record_answers_every_question():
+    for t in terms.custom().values():
+        if t.key.endswith("-aup") or t.key.endswith("prohibited-use"):
+            continue  # use policies restrict; the license that incorporates them grants
+        missing = [q for q in QUESTIONS if q not in ("users", "on_prem") and q not in t.rights]
+        assert not missing, (t.key, missing)
+        assert t.url and t.as_of, t.key
+
+
+def test_fingerprints_store_hashes_not_texts():
+    raw = (corpus.resources.files("trueopen.licenses") / "data" / "fingerprints.json").read_text(encoding="utf-8")
+    for rec in json.loads(raw):
+        assert set(rec) <= {"key", "title", "url", "as_of", "scancode_key", "n_words", "sha256", "shingles"}
+        assert terms.lookup(rec["key"]) is not None, rec["key"]
+    assert "Built with Llama" not in raw and "royalty-free limited license" not in raw
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+def test_cli_license_folder_json(cli, tmp_path, scancode_licenses):
+    (tmp_path / "LICENSE").write_text(license_body(scancode_licenses / "llama-3.3-license-2024.LICENSE"), encoding="utf-8")
+    (tmp_path / "USE_POLICY.md").write_text("Use it kindly.\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("---\nlicense: llama3.3\n---\n# Llama 3.3\n", encoding="utf-8")
+    (tmp_path / "model.safetensors").write_bytes(b"\x00" * 64)  # not a license file: not read
+    r = cli("license", str(tmp_path), "--format", "json")
+    assert r.code == 0, r.err
+    rows = r.json()
+    assert {tuple(sorted(x)) for x in rows} == {("confidence", "end_line", "evidence", "key", "match", "path", "spdx",
+                                                  "start_line", "title")}
+    assert [(x["key"], x["match"], x["path"].rsplit("/", 1)[-1]) for x in rows] == [
+        ("LicenseRef-llama3.3", "exact", "LICENSE"), ("LicenseRef-llama3.3", "tag", "README.md")]
+
+
+def test_cli_license_stdin_and_tag(cli, scancode_licenses):
+    r = cli("license", "-", "--format", "json", stdin=license_body(scancode_licenses / "deepseek-la-1.0.LICENSE"))
+    assert r.code == 0 and r.json()[0]["key"] == "LicenseRef-deepseek"
+    r = cli("license", "gemma")
+    assert r.code == 0 and "LicenseRef-gemma" in r.out
+
+
+def test_cli_license_errors(cli, tmp_path):
+    r = cli("license", str(tmp_path / "nope"))
+    assert r.code == 2 and r.err.startswith("trueopen: error: ") and "nope" in r.err and "Traceback" not in r.err
+    binary = tmp_path / "LICENSE.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    r = cli("license", str(binary))
+    assert r.code == 2 and "LICENSE.bin" in r.err and "binary" in r.err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = cli("license", str(empty))
+    assert r.code == 1 and "No license found" in r.out
+    bomb = tmp_path / "README.md"
+    laughs = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    laughs += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    bomb.write_text("---\n" + "\n".join(laughs) + "\nlicense: mit\n---\n", encoding="utf-8")
+    r = cli("license", str(bomb))
+    assert r.code == 2 and "README.md" in r.err and "Traceback" not in r.err

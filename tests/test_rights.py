@@ -1,0 +1,82 @@
+"""`trueopen can`: rights answers from the licenses' own terms, with clauses; exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from trueopen.errors import InputError
+from trueopen.licenses.rights import parse_users
+
+
+def test_llama2_users_above_cap_and_distill_are_forbidden(cli):
+    r = cli("can", "llama-2-7b", "--users", "800M", "--distill", "--format", "json")
+    assert r.code == 1, r.err
+    doc = r.json()
+    assert doc["subject"] == "llama-2-7b" and doc["license"] == "LicenseRef-llama2"
+    users, distill = doc["answers"]["users"], doc["answers"]["distill"]
+    assert (users["outcome"], users["clause"]) == ("forbidden", "§2")
+    assert (distill["outcome"], distill["clause"]) == ("forbidden", "§1.b.v")
+    assert all(a["url"] for a in doc["answers"].values())
+
+
+def test_llama31_allows_distillation_with_naming_condition(cli):
+    r = cli("can", "llama-3.1-8b", "--users", "800M", "--distill", "--format", "json")
+    assert r.code == 1  # still above the user cap
+    a = r.json()["answers"]
+    assert a["users"]["outcome"] == "forbidden"
+    assert a["distill"]["outcome"] == "conditional" and a["distill"]["clause"] == "§1.b.i"
+    assert any("Llama" in c for c in a["distill"]["conditions"])
+
+
+def test_under_the_cap_is_allowed(cli):
+    r = cli("can", "llama-3.1-8b", "--users", "500M", "--format", "json")
+    assert r.code == 0 and r.json()["answers"]["users"]["outcome"] == "allowed"
+
+
+def test_olmo_commercial_and_distill_are_allowed(cli):
+    r = cli("can", "olmo-2-7b", "--commercial", "--distill", "--format", "json")
+    assert r.code == 0, r.err
+    a = r.json()["answers"]
+    assert a["commercial"]["outcome"] == "allowed" and a["distill"]["outcome"] == "allowed"
+
+
+def test_closed_model_cannot_run_on_prem(cli):
+    r = cli("can", "gpt-4o", "--on-prem", "--distill", "--format", "json")
+    assert r.code == 1
+    a = r.json()["answers"]
+    assert a["on_prem"]["outcome"] == "forbidden" and a["distill"]["outcome"] == "forbidden"
+
+
+def test_license_as_subject_and_all_questions(cli):
+    r = cli("can", "gemma", "--format", "json")
+    assert r.code == 0
+    a = r.json()["answers"]
+    assert set(a) == {"commercial", "fine_tune", "redistribute_weights", "distill", "use_outputs_commercially",
+                      "on_prem", "military"}
+    assert a["distill"]["outcome"] == "conditional" and a["distill"]["clause"] == "§1.1(e)"
+    r = cli("can", "cc-by-nc-4.0", "--commercial")
+    assert r.code == 1 and "forbidden" in r.out
+    r = cli("can", "deepseek", "--military", "--format", "json")
+    assert r.code == 1 and r.json()["answers"]["military"]["clause"] == "Attachment A"
+
+
+def test_table_output_names_clause_and_text(cli):
+    r = cli("can", "llama-2-7b", "--distill")
+    assert r.code == 1 and "§1.b.v" in r.out and "forbidden" in r.out and "text: https://" in r.out
+
+
+@pytest.mark.parametrize("text,n", [("800M", 800_000_000), ("1.5B", 1_500_000_000), ("50k", 50_000),
+                                    ("700,000,000", 700_000_000), ("12", 12)])
+def test_parse_users(text, n):
+    assert parse_users(text) == n
+
+
+def test_bad_input(cli):
+    with pytest.raises(InputError):
+        parse_users("lots")
+    r = cli("can", "llama-2-7b", "--users", "lots")
+    assert r.code == 2 and "--users" in r.err and "Traceback" not in r.err
+    r = cli("can", "no-such-model-or-license")
+    assert r.code == 2 and r.err.startswith("trueopen: error:")
+    r = cli("can", "llama-2-7", "--distill")
+    assert r.code == 2 and "llama-2-7b" in r.err  # did you mean
