@@ -1,0 +1,137 @@
+"""Benchmark: license identification accuracy and end-to-end time, trueopen vs ScanCode.
+
+    python bench/license_identification.py [--n 200] [--workdir DIR] [--scancode-venv DIR]
+
+Picks N license texts and N rule files that are full license texts or notices from ScanCode's
+license database (the installed licensed-code-data package, the same database both tools index),
+labelled by their license expression; writes each to its own file; runs both tools over the
+folder on 2 processes and prints both tools' exact-match rate and wall time. ScanCode toolkit
+32.5 is installed into its own virtual environment on first run (a few minutes).
+
+A file counts as an exact match when the set of licenses a tool reports for it equals the set of
+licenses in its label, compared as SPDX ids. Not a test: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from license_expression import Licensing
+
+from trueopen.licenses import corpus, names
+
+SCANCODE = "scancode-toolkit==32.5.0"
+_LIC = Licensing()
+
+
+def _symbols(expression: str) -> frozenset[str]:
+    try:
+        return frozenset(s.key.lower() for s in _LIC.license_symbols(_LIC.parse(expression)))
+    except Exception:
+        return frozenset({expression.lower()})
+
+
+def sample(n: int, seed: int = 2026) -> list[tuple[str, str, str]]:
+    """(file name, text, SPDX label) for n license texts and n text/notice rules."""
+    base = corpus.data_dir()
+    rng = random.Random(seed)
+    lic_files = sorted((base / "licenses").glob("*.LICENSE"))
+    rule_files = sorted((base / "rules").glob("*.RULE"))
+    picked = []
+    for path in rng.sample(lic_files, len(lic_files)):
+        meta, text = corpus._split(path.read_text(encoding="utf-8", errors="replace"))
+        if meta.get("is_deprecated") == "yes" or meta.get("is_unknown") == "yes" or len(text.split()) < 20:
+            continue
+        picked.append((f"LICENSE-t{len(picked):04d}.txt", text, names.from_scancode(meta.get("key", path.stem)).spdx))
+        if len(picked) == n:
+            break
+    rules = []
+    for path in rng.sample(rule_files, len(rule_files)):
+        meta, text = corpus._split(path.read_text(encoding="utf-8", errors="replace"))
+        if not (meta.get("is_license_text") == "yes" or meta.get("is_license_notice") == "yes"):
+            continue
+        if meta.get("is_false_positive") == "yes" or len(text.split()) < 10 or not meta.get("license_expression"):
+            continue
+        rules.append((f"LICENSE-r{len(rules):04d}.txt", text, names.from_scancode(meta["license_expression"]).spdx))
+        if len(rules) == n:
+            break
+    return picked + rules
+
+
+def run_trueopen(folder: Path) -> tuple[dict[str, frozenset[str]], float]:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "trueopen", "license", str(folder), "--format", "json"],
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    found: dict[str, set[str]] = {}
+    for row in json.loads(proc.stdout or "[]"):
+        found.setdefault(Path(row["path"]).name, set()).update(_symbols(row["spdx"]))
+    return {k: frozenset(v) for k, v in found.items()}, elapsed
+
+
+def ensure_scancode(venv: Path) -> Path:
+    exe = venv / "bin" / "scancode"
+    if not exe.exists():
+        print(f"installing {SCANCODE} into {venv} (once; a few minutes)...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", SCANCODE], check=True)
+    return exe
+
+
+def run_scancode(exe: Path, folder: Path, out: Path) -> tuple[dict[str, frozenset[str]], float]:
+    t = time.perf_counter()
+    subprocess.run([str(exe), "--license", "-n", "2", "--json", str(out), str(folder), "--quiet"], check=True)
+    elapsed = time.perf_counter() - t
+    found = {}
+    for f in json.loads(out.read_text())["files"]:
+        if f.get("type") == "file":
+            expr = f.get("detected_license_expression_spdx")
+            found[Path(f["path"]).name] = _symbols(expr) if expr else frozenset()
+    return found, elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=200, help="license texts and rule files each (default 200)")
+    ap.add_argument("--workdir", type=Path, default=None, help="where the sample files go (default: a temp dir)")
+    ap.add_argument("--scancode-venv", type=Path, default=Path(os.environ.get("SCANCODE_VENV", ".venv-scancode")))
+    ap.add_argument("--skip-scancode", action="store_true", help="measure trueopen only")
+    args = ap.parse_args()
+
+    folder = args.workdir or Path(tempfile.mkdtemp(prefix="trueopen-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    items = sample(args.n)
+    labels = {}
+    for name, text, label in items:
+        (folder / name).write_text(text, encoding="utf-8")
+        labels[name] = _symbols(label)
+    print(f"{len(items)} files in {folder}: {sum(1 for n in labels if '-t' in n)} license texts, "
+          f"{sum(1 for n in labels if '-r' in n)} rules (texts and notices)")
+
+    subprocess.run([sys.executable, "-m", "trueopen", "license", "MIT"], capture_output=True)  # index built and cached
+    results = {"trueopen": run_trueopen(folder)}
+    if not args.skip_scancode:
+        exe = ensure_scancode(args.scancode_venv.resolve())
+        results["scancode"] = run_scancode(exe, folder, folder.parent / (folder.name + "-scancode.json"))
+
+    print(f"{'tool':<10} {'exact (all)':>12} {'texts':>8} {'rules':>8} {'wall time':>10}")
+    for tool, (found, elapsed) in results.items():
+        ok = {n: found.get(n, frozenset()) == lab for n, lab in labels.items()}
+        texts = [v for n, v in ok.items() if "-t" in n]
+        rules = [v for n, v in ok.items() if "-r" in n]
+        print(f"{tool:<10} {sum(ok.values()) / len(ok):>11.1%} {sum(texts) / max(1, len(texts)):>8.1%} "
+              f"{sum(rules) / max(1, len(rules)):>8.1%} {elapsed:>9.2f}s")
+    if "scancode" in results:
+        print(f"speed-up: {results['scancode'][1] / results['trueopen'][1]:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
