@@ -29,6 +29,7 @@ from license_expression import Licensing
 from trueopen.licenses import corpus, names
 
 SCANCODE = "scancode-toolkit==32.5.0"
+SCANCODE_PINS = ["pluggy<1.6"]  # scancode 32.5 fails to load its plugins with pluggy 1.6+
 _LIC = Licensing()
 
 
@@ -82,7 +83,7 @@ def ensure_scancode(venv: Path) -> Path:
     if not exe.exists():
         print(f"installing {SCANCODE} into {venv} (once; a few minutes)...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", SCANCODE], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", SCANCODE, *SCANCODE_PINS], check=True)
     return exe
 
 
@@ -120,6 +121,10 @@ def main() -> None:
     results = {"trueopen": run_trueopen(folder)}
     if not args.skip_scancode:
         exe = ensure_scancode(args.scancode_venv.resolve())
+        warm = Path(tempfile.mkdtemp(prefix="scancode-warmup-"))
+        (warm / "LICENSE").write_text("Licensed under the MIT license.\n", encoding="utf-8")
+        subprocess.run([str(exe), "--license", "--json", str(warm / "out.json"), str(warm / "LICENSE"), "--quiet"],
+                       check=True)  # ScanCode builds its own index cache on first use, as trueopen did above
         results["scancode"] = run_scancode(exe, folder, folder.parent / (folder.name + "-scancode.json"))
 
     print(f"{'tool':<10} {'exact (all)':>12} {'texts':>8} {'rules':>8} {'wall time':>10}")
