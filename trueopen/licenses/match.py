@@ -51,7 +51,7 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
     if not len(eligible):
         return []
     top = _best_per_expression(index, eligible, found, sizes)
-    masks = {int(d): np.isin(q, index.shingles_of(int(d))) for d in top}
+    masks = {int(d): _member(q, index.shingles_of(int(d))) for d in top}
 
     covered = np.zeros(len(q), dtype=bool)
     out: list[RawMatch] = []
@@ -77,6 +77,13 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
         out.append(RawMatch(best, kind, round(cov, 4), int(toks.lines[first]), int(toks.lines[last]), first, last + 1))
     out.sort(key=lambda m: m.start_word)
     return out
+
+
+def _member(q: np.ndarray, sorted_ref: np.ndarray) -> np.ndarray:
+    """np.isin for a reference that is already sorted: one binary search, no re-sorting."""
+    pos = np.searchsorted(sorted_ref, q)
+    pos[pos == len(sorted_ref)] = 0
+    return np.asarray(sorted_ref)[pos] == q
 
 
 def _best_per_expression(index: Index, docs: np.ndarray, found: np.ndarray, sizes: np.ndarray) -> list[int]:
