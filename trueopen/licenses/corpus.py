@@ -77,6 +77,27 @@ def _split(raw: str) -> tuple[dict[str, str], str]:
 
 @lru_cache(maxsize=1)
 def licenses() -> dict[str, License]:
+    """Key, SPDX id and title of every ScanCode license; cached as JSON beside the index, since
+    naming a match needs it and reading 2,310 files per run cost more than the matching itself."""
+    from . import index  # the cache lives with the index it describes
+
+    cached = index.cache_dir() / f"licenses-{index.cache_key()}.json"
+    try:
+        return {k: License(**v) for k, v in json.loads(cached.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError):
+        pass
+    out = _read_licenses()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(json.dumps({k: vars(v) for k, v in out.items()}), encoding="utf-8")
+        tmp.replace(cached)
+    except OSError:
+        pass
+    return out
+
+
+def _read_licenses() -> dict[str, License]:
     out = {}
     for path in sorted((data_dir() / "licenses").glob("*.LICENSE")):
         meta, _ = _split(path.read_text(encoding="utf-8", errors="replace"))
