@@ -116,6 +116,15 @@ class Licenses(_Strict):
         return getattr(self, content_type, None)
 
 
+class Evidence(_Strict):
+    """Where an audited fact was read: a file and line, or a header or front-matter field."""
+
+    path: str
+    line: int | None = Field(default=None, ge=1)
+    field: str | None = None
+    detail: str = ""
+
+
 class Component(_Fact):
     """One MOF component that is released (listed). Unlisted components are missing."""
 
@@ -127,6 +136,7 @@ class Component(_Fact):
     location: str | None = None
     license_path: str | None = None
     note: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list, description="audits: the files that show it")
 
     @field_validator("name")
     @classmethod

@@ -170,3 +170,29 @@ def can(subject: str, questions: list[str], users: int | None = None):
         if named is not None:
             raise InputError(subject, f"trueopen has no terms on record for {named.key}") from None
         raise NotFound(subject, not_model.suggestions) from None
+
+
+@dataclass
+class AuditResult:
+    audit: object  # evidence.derive.Audit
+    assessment: Assessment
+    against: tuple[str, list] | None = None
+
+    @property
+    def has_warnings(self) -> bool:
+        return any(n.level == "warning" for n in self.audit.notices) or bool(self.against and self.against[1])  # type: ignore[attr-defined]
+
+
+def audit(source: str, against: str | None = None, offline: bool | None = None, progress=None) -> AuditResult:
+    """`trueopen audit SOURCE`: derive a Release from the files and assess it like a catalog entry."""
+    from .evidence import against as against_mod
+    from .evidence import derive, sources
+
+    catalog_release = loader.find(against) if against else None  # a bad id fails before any slow work
+    with sources.open_source(source, offline=offline) as snap:
+        if progress:
+            progress(f"{snap.kind}: {len(snap.listing.files):,} files")
+        result = derive.audit(snap, progress)
+    a = assess_release(result.release)
+    diff = (catalog_release.id, against_mod.compare(result, catalog_release)) if catalog_release else None
+    return AuditResult(result, a, diff)

@@ -1,0 +1,193 @@
+"""Model cards: the YAML front matter the Hugging Face Hub reads, the sections people read, and how
+complete the card is. Front matter is parsed by trueopen's bounded safe loader, then interpreted
+with huggingface_hub's ModelCardData, the Hub's own reading of those fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import safeyaml
+from ..errors import InputError
+
+CARD_LIMIT = 2 * 1024 * 1024  # a card is prose; two megabytes is far past any real one
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+# The sections a complete card has (after Mitchell et al., "Model Cards for Model Reporting", and the
+# Hub's card template), with the heading words that name them. First match wins, in this order.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("environmental_impact", ("environmental", "carbon", "emission", "co2", "energy consumption", "footprint")),
+    ("training_data", ("training data", "pretraining data", "pre-training data", "train data", "dataset", "data sources",
+                       "data mixture", "corpus")),
+    ("limitations", ("limitation", "bias", "risk", "ethic", "safety", "caveat", "out-of-scope", "out of scope",
+                     "misuse", "responsible")),
+    ("evaluation", ("evaluation", "results", "benchmark", "performance", "metrics")),
+    ("intended_use", ("intended use", "intended uses", "uses", "use case", "direct use", "downstream use", "applications")),
+    ("training_procedure", ("training procedure", "training details", "training", "pre-training", "pretraining",
+                            "fine-tuning", "finetuning", "hyperparameter", "hyper parameter")),
+)
+SECTION_TITLES = {"intended_use": "intended use", "limitations": "limitations", "training_data": "training data",
+                  "training_procedure": "training procedure", "evaluation": "evaluation",
+                  "environmental_impact": "environmental impact"}
+_OWN_PAPER_HEADING = re.compile(r"citation|cite|paper|publication|technical report|tech report|bibtex", re.I)
+_OWN_PAPER_LINE = re.compile(r"\b(our|the|this|technical|tech)\s+(paper|report)\b|\bpaper\s*:|\breport\s*:", re.I)
+_LINKS = {
+    "arxiv": re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?", re.I),
+    "doi": re.compile(r"(?:doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s\)\]\"'>,;]+)", re.I),
+    "dataset": re.compile(r"huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)", re.I),
+    "github": re.compile(r"github\.com/([\w.-]+/[\w.-]+)", re.I),
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    heading: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str  # arxiv | doi | dataset | github
+    value: str
+    line: int
+    heading: str = ""  # the heading the link sits under
+    context: str = ""  # the line, trimmed
+
+    @property
+    def describes_model(self) -> bool:
+        """A paper about this model, rather than one it cites (datasets, methods): it sits under a
+        citation or paper heading, or its line calls it the paper or report, outside a table."""
+        if _OWN_PAPER_HEADING.search(self.heading):
+            return True
+        return bool(_OWN_PAPER_LINE.search(self.context)) and not self.context.lstrip().startswith("|")
+
+
+@dataclass
+class Card:
+    path: str
+    data: dict[str, object] = field(default_factory=dict)  # front matter as parsed
+    field_lines: dict[str, int] = field(default_factory=dict)
+    headings: list[tuple[str, int]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    eval_results: list[dict[str, object]] = field(default_factory=list)
+    eval_table_line: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def first(self, kind: str) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def strings(self, key: str) -> list[str]:
+        """A front-matter field that may be a string or a list of strings."""
+        v = self.data.get(key)
+        items = v if isinstance(v, list) else [v] if v is not None else []
+        return [str(x) for x in items if isinstance(x, (str, int, float)) and str(x).strip()]
+
+    @property
+    def completeness(self) -> dict[str, dict[str, object]]:
+        """Each expected section: present or not, and what shows it (a heading or a front-matter field)."""
+        out: dict[str, dict[str, object]] = {}
+        for kind, _ in SECTIONS:
+            sec = self.first(kind)
+            if sec is not None:
+                out[kind] = {"present": True, "line": sec.line, "detail": f"heading '{sec.heading}'"}
+            elif kind == "evaluation" and self.eval_results:
+                out[kind] = {"present": True, "line": self.field_lines.get("model-index"), "detail": "model-index results"}
+            elif kind == "training_data" and self.strings("datasets"):
+                out[kind] = {"present": True, "line": self.field_lines.get("datasets"), "detail": "datasets field"}
+            elif kind == "environmental_impact" and "co2_eq_emissions" in self.data:
+                out[kind] = {"present": True, "line": self.field_lines.get("co2_eq_emissions"), "detail": "co2_eq_emissions field"}
+            else:
+                out[kind] = {"present": False, "line": None, "detail": "no such section"}
+        order = [k for k in SECTION_TITLES if k in out]
+        return {k: out[k] for k in order}
+
+    @property
+    def score(self) -> float:
+        c = self.completeness
+        return sum(1 for v in c.values() if v["present"]) / len(c)
+
+
+def parse(text: str, path: str) -> Card:
+    """Read a model card's text; a malformed front matter is a problem on the card, not a crash."""
+    card = Card(path)
+    body_start = 0
+    m = FRONT_MATTER.match(text)
+    if m:
+        body_start = m.group(0).count("\n")
+        try:
+            data = safeyaml.loads(m.group(1), path)
+        except InputError as exc:
+            card.problems.append(f"front matter not read: {exc.problem}")
+            data = None
+        if isinstance(data, dict):
+            card.data = {str(k): v for k, v in data.items()}
+            for i, line in enumerate(m.group(1).splitlines()):
+                key = line.split(":", 1)[0].strip()
+                if ":" in line and not line[:1].isspace() and key in card.data:
+                    card.field_lines.setdefault(key, i + 2)
+            card.eval_results = _eval_results(card.data.get("model-index"), card)
+        elif data is not None:
+            card.problems.append("front matter is not a mapping of fields")
+    lines = text.splitlines()
+    in_fence = False
+    current = ""
+    for i, line in enumerate(lines[body_start:], start=body_start + 1):
+        for kind, rx in _LINKS.items():
+            for lm in rx.finditer(line):
+                card.links.append(Link(kind, lm.group(1).rstrip(".)}"), i, current, line.strip()[:200]))
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        h = _HEADING.match(line)
+        heading = h.group(2) if h else None
+        if heading is None and i - 2 >= body_start and _SETEXT.match(line) and lines[i - 2].strip():
+            heading, i = lines[i - 2].strip(), i - 1
+        if heading is None:
+            if card.eval_table_line is None and line.lstrip().startswith("|") and _under_eval(card):
+                card.eval_table_line = i
+            continue
+        heading = re.sub(r"[*_`\[\]]", "", heading).strip()
+        current = heading
+        card.headings.append((heading, i))
+        kind = section_kind(heading)
+        if kind:
+            card.sections.append(Section(kind, heading, i))
+    return card
+
+
+def section_kind(heading: str) -> str | None:
+    low = heading.lower()
+    if low.strip() in ("usage", "how to use", "quickstart", "quick start", "citation", "license"):
+        return None
+    for kind, words in SECTIONS:
+        if any(re.search(r"(?<![a-z])" + re.escape(w), low) for w in words):
+            return kind
+    return None
+
+
+def _under_eval(card: Card) -> bool:
+    return bool(card.sections) and card.sections[-1].kind == "evaluation"
+
+
+def _eval_results(model_index: object, card: Card) -> list[dict[str, object]]:
+    if not isinstance(model_index, list):
+        return []
+    from huggingface_hub.repocard_data import model_index_to_eval_results
+
+    try:
+        _, results = model_index_to_eval_results(model_index)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        card.problems.append(f"model-index not read: {type(exc).__name__} {exc}"[:200])
+        return []
+    out = []
+    for r in results[:500]:
+        out.append({"task": r.task_type, "dataset": r.dataset_name or r.dataset_type, "metric": r.metric_type,
+                    "value": r.metric_value if isinstance(r.metric_value, (int, float, str)) else str(r.metric_value)})
+    return out

@@ -1,0 +1,485 @@
+"""From a snapshot's files to a Release: run every detector, keep the evidence of each fact, and
+build the same Release type the catalog holds, so the same frameworks judge it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from .. import components as mofc
+from ..errors import InputError
+from ..licenses import identify
+from ..release import (Access, BaseModelRef, Component, ContextLength, DocLink, Evidence, GlobalLicense, Licenses,
+                       Origin, Parameters, Release, Source, TrainingData)
+from . import card as cardmod
+from . import code as codemod
+from . import weights as wmod
+from .files import FileEntry, read_text
+from .sources import Snapshot
+
+CARD_NAMES = ("model_card.md", "modelcard.md", "model-card.md", "readme.md")
+DATA_CARD = re.compile(r"^(datasheet|data[_-]?card|dataset[_-]?card|data[_-]?sheet)[\w.-]*\.(md|pdf|txt|html)$", re.I)
+DATA_FILE = re.compile(r"\.(parquet|arrow|jsonl|jsonl\.gz|jsonl\.zst|json\.gz|tfrecord|csv|tsv|txt\.gz)$", re.I)
+DATA_DIR = re.compile(r"(^|/)(data|dataset|datasets|corpus|train_data|training_data)/", re.I)
+REPORT_PDF = re.compile(r"(report|technical|tech[_-]|whitepaper|system[_-]card)", re.I)
+CONFIG_CONTEXT_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length", "n_ctx",
+                       "max_seq_len", "model_max_length")
+PIPELINE_TYPES = {
+    "text-generation": "language", "text2text-generation": "language", "fill-mask": "language",
+    "text-classification": "language", "token-classification": "language", "question-answering": "language",
+    "summarization": "language", "translation": "language", "conversational": "language",
+    "sentence-similarity": "embedding", "feature-extraction": "embedding",
+    "image-classification": "vision", "object-detection": "vision", "image-segmentation": "vision",
+    "zero-shot-image-classification": "vision", "depth-estimation": "vision",
+    "text-to-image": "image", "image-to-image": "image", "unconditional-image-generation": "image",
+    "automatic-speech-recognition": "audio", "text-to-speech": "audio", "text-to-audio": "audio",
+    "audio-classification": "audio", "text-to-video": "video", "image-to-video": "video",
+    "image-text-to-text": "multimodal", "visual-question-answering": "multimodal", "any-to-any": "multimodal",
+}
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should look at: a problem with a file, or a disagreement."""
+
+    level: str  # warning | info
+    path: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"level": self.level, "path": self.path, "message": self.message}
+
+
+@dataclass
+class Fact:
+    value: object
+    evidence: list[Evidence]
+
+    def to_json(self) -> dict[str, object]:
+        return {"value": self.value, "evidence": [_ev_json(e) for e in self.evidence]}
+
+
+@dataclass
+class Audit:
+    snapshot: Snapshot
+    release: Release
+    weights: wmod.WeightsSummary
+    weight_files: list[wmod.WeightFile]
+    card: cardmod.Card | None
+    licenses: list[identify.Finding]
+    code: list[codemod.CodeHit]
+    frameworks: list[codemod.CodeHit]
+    facts: dict[str, Fact]
+    notices: list[Notice] = field(default_factory=list)
+
+    def component_rows(self) -> list[dict[str, object]]:
+        """All 17 MOF components: released or not, the license that governs it, and the evidence."""
+        rows = []
+        for spec in mofc.COMPONENTS:
+            comp = self.release.component(spec.name)
+            rows.append({"name": spec.name, "released": comp is not None,
+                         "license": self.release.effective_license(spec.name) if comp else None,
+                         "location": comp.location if comp else None,
+                         "evidence": [_ev_json(e) for e in comp.evidence] if comp else []})
+        return rows
+
+
+def _ev_json(e: Evidence) -> dict[str, object]:
+    out: dict[str, object] = {"path": e.path}
+    if e.line is not None:
+        out["line"] = e.line
+    if e.field is not None:
+        out["field"] = e.field
+    out["detail"] = e.detail
+    return out
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")
+    return s or "model"
+
+
+def audit(snap: Snapshot, progress: Progress | None = None, today: date | None = None) -> Audit:
+    """Every detector over the snapshot's files. Bad files become notices; only an unreadable
+    source is an error."""
+    say = progress or (lambda _msg: None)
+    notices = [Notice("info", p, m) for p, m in snap.listing.notices]
+    if snap.listing.truncated:
+        notices.append(Notice("warning", ".", f"more than {len(snap.listing.files):,} files: the rest were not read"))
+    files = snap.listing.files
+    if not files:
+        raise InputError(snap.spec, "no files to audit (empty folder?)")
+    by_rel = {f.rel: f for f in files}
+
+    say(f"reading weight headers ({sum(1 for f in files if wmod.is_weight_file(f)):,} files)")
+    weight_files = _weights(snap, files, notices)
+    summary = wmod.summarize(weight_files)
+    summary.checkpoints += [b for b in snap.branches if wmod.CHECKPOINT_BRANCH.match(b)]
+    _check_indexes(files, by_rel, notices)
+
+    say("reading the model card")
+    card, card_entry = _card(snap, files, notices)
+    readme = next((f for f in files if f.rel.lower() == "readme.md"), None)
+    extra_docs = cardmod.parse(read_text(readme) or "", readme.rel) if readme is not None and readme is not card_entry else None
+
+    say("identifying licenses")
+    licenses = _licenses(files, card_entry, notices)
+
+    code_files = [f for f in files if codemod.is_code(f) and f.local is not None]
+    if len(code_files) > codemod.MAX_CODE_FILES:
+        notices.append(Notice("info", ".", f"{len(code_files):,} code files: the {codemod.MAX_CODE_FILES:,} "
+                                           "nearest the top were classified"))
+        code_files = sorted(code_files, key=lambda f: (f.rel.count("/"), f.rel))[: codemod.MAX_CODE_FILES]
+    say(f"classifying code ({len(code_files):,} files)")
+    code_hits = [h for f in code_files for h in codemod.classify(f)]
+    frameworks = [h for f in files if codemod.DEPENDENCY_FILES.match(f.name) and f.rel.count("/") <= 1
+                  and f.local is not None for h in codemod.dependencies(f)]
+
+    configs = _configs(files, notices)
+    release, facts = _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, licenses, code_hits,
+                             configs, notices, today or date.today())
+    return Audit(snap, release, summary, weight_files, card, licenses, code_hits, frameworks, facts, notices)
+
+
+# ---- detectors over the file list --------------------------------------------------------------
+
+def _weights(snap: Snapshot, files: list[FileEntry], notices: list[Notice]) -> list[wmod.WeightFile]:
+    remote = {w.rel: w for w in snap.remote_weights}
+    out = []
+    for f in files:
+        if not wmod.is_weight_file(f):
+            continue
+        if f.local is not None:
+            wf = wmod.read(f)
+        elif f.rel in remote:
+            wf = remote[f.rel]
+        else:
+            named = f.suffix.lstrip(".")
+            wf = wmod.WeightFile(f.rel, "pickle" if f.suffix in wmod.PICKLE_SUFFIXES else named, f.size,
+                                 unsafe=f.suffix in wmod.PICKLE_SUFFIXES, checkpoint=wmod.checkpoint_of(f.rel),
+                                 detail="listed by the Hub, not downloaded; format judged by its name")
+        out.append(wf)
+        if wf.problem:
+            notices.append(Notice("warning", wf.rel, wf.problem))
+        if wf.unsafe:
+            notices.append(Notice("warning", wf.rel, "pickle-based format: loading it can run code; prefer a "
+                                                      "safetensors copy (trueopen did not load it)"))
+        if wf.format == "lfs-pointer":
+            notices.append(Notice("info", wf.rel, "Git LFS pointer: weights not present locally"))
+    return out
+
+
+def _check_indexes(files: list[FileEntry], by_rel: dict[str, FileEntry], notices: list[Notice]) -> None:
+    for f in files:
+        if not f.name.endswith(".safetensors.index.json") or f.local is None:
+            continue
+        info, problem = wmod.read_index(f)
+        if problem:
+            notices.append(Notice("warning", f.rel, problem))
+            continue
+        folder = f.rel.rsplit("/", 1)[0] + "/" if "/" in f.rel else ""
+        missing = [s for s in info["shards"] if folder + s not in by_rel]  # type: ignore[union-attr]
+        if missing:
+            notices.append(Notice("warning", f.rel, f"index names {len(missing)} shard(s) that are not here: "
+                                                     + ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")))
+
+
+def _card(snap: Snapshot, files: list[FileEntry], notices: list[Notice]) -> tuple[cardmod.Card | None, FileEntry | None]:
+    top = {f.rel.lower(): f for f in files if "/" not in f.rel}
+    entry = next((top[n] for n in CARD_NAMES if n in top), None)
+    if entry is None or entry.local is None:
+        if snap.card_data:
+            c = cardmod.Card("README.md (the Hub's metadata)", data=dict(snap.card_data))
+            c.eval_results = cardmod._eval_results(c.data.get("model-index"), c)
+            return c, None
+        return None, None
+    if entry.size > cardmod.CARD_LIMIT:
+        notices.append(Notice("warning", entry.rel, f"{entry.size:,} bytes is too large for a model card; not read"))
+        return None, None
+    text = read_text(entry, cardmod.CARD_LIMIT)
+    if text is None:
+        notices.append(Notice("warning", entry.rel, "binary file where a model card was expected; not read"))
+        return None, None
+    card = cardmod.parse(text, entry.rel)
+    notices.extend(Notice("warning", entry.rel, p) for p in card.problems)
+    return card, entry
+
+
+def _licenses(files: list[FileEntry], card_entry: FileEntry | None, notices: list[Notice]) -> list[identify.Finding]:
+    wanted = [f for f in files if f.local is not None and f.rel.count("/") <= 1 and
+              (identify.LICENSE_FILE.match(f.name) or f.rel.split("/")[0].lower() in ("licenses", "license"))
+              and f.name.lower() != "readme.md" or f is card_entry]
+    found = []
+    for f in wanted:
+        if f.suffix in (".pdf", ".png", ".jpg", ".docx"):
+            notices.append(Notice("info", f.rel, f"{f.suffix} license document not read as text"))
+            continue
+        try:
+            found.extend(identify.in_file(f.local, f.rel))  # type: ignore[arg-type]
+        except InputError as exc:
+            notices.append(Notice("warning", f.rel, exc.problem))
+    return found
+
+
+def _configs(files: list[FileEntry], notices: list[Notice]) -> dict[str, tuple[str, dict]]:
+    """config.json-like files at the top: name -> (path, parsed)."""
+    out = {}
+    for f in sorted(files, key=lambda f: (f.rel.count("/"), f.rel)):
+        if f.name in ("config.json", "params.json", "generation_config.json", "tokenizer_config.json") \
+                and f.rel.count("/") <= 1 and f.local is not None and f.name not in out:
+            if f.size > 4 * 1024 * 1024:
+                continue
+            try:
+                data = json.loads(read_text(f) or "")
+            except (json.JSONDecodeError, RecursionError) as exc:
+                notices.append(Notice("warning", f.rel, f"malformed JSON: {exc}"[:200]))
+                continue
+            if isinstance(data, dict):
+                out[f.name] = (f.rel, data)
+    return out
+
+
+# ---- from detections to a Release --------------------------------------------------------------
+
+def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, licenses, code_hits, configs,
+            notices, today):
+    facts: dict[str, Fact] = {}
+    comps: dict[str, list[Evidence]] = {}
+    locations: dict[str, str] = {}
+
+    def add(component: str, ev: Evidence, location: str | None = None) -> None:
+        comps.setdefault(component, []).append(ev)
+        if location and component not in locations:
+            locations[component] = location
+
+    # weights
+    final = [w for w in weight_files if w.checkpoint is None and not wmod.is_training_state(w.rel)
+             and w.format == summary.format]
+    for w in final[:20]:
+        detail = f"{w.format}, {w.bytes:,} bytes" + (f", {w.parameters:,} parameters in {w.tensors} tensors"
+                                                     if w.parameters is not None else "")
+        add(mofc.WEIGHTS, Evidence(path=w.rel, field="header" if w.parameters is not None else None,
+                                   detail=detail + (f"; {w.detail}" if w.detail else "")), w.rel)
+    for cp in summary.checkpoints[:20]:
+        where = "branch" if cp in snap.branches else "folder"
+        add(mofc.CHECKPOINTS, Evidence(path=cp, detail=f"intermediate checkpoint ({where})"), cp)
+    if summary.parameters:
+        facts["parameters"] = Fact(summary.parameters, [Evidence(path=w.rel, field="header",
+                                                                 detail=f"{w.parameters:,} parameters")
+                                                        for w in final if w.parameters][:20])
+
+    # architecture and metadata from configs and GGUF
+    gguf_meta = next((w.metadata for w in final if w.format == "gguf"), {})
+    cfg = configs.get("config.json") or configs.get("params.json")
+    if cfg is not None:
+        path, data = cfg
+        arch = data.get("architectures") or data.get("model_type")
+        if arch:
+            add(mofc.ARCHITECTURE, Evidence(path=path, field="architectures" if data.get("architectures") else "model_type",
+                                            detail=f"architecture {', '.join(map(str, arch)) if isinstance(arch, list) else arch}, configured in {path}"), path)
+        add(mofc.MODEL_METADATA, Evidence(path=path, detail="model configuration"), path)
+        for key in CONFIG_CONTEXT_KEYS:
+            v = data.get(key)
+            if isinstance(v, int) and 0 < v < 100_000_000:
+                facts["context_length"] = Fact(v, [Evidence(path=path, field=key, detail=f"{key} = {v}")])
+                break
+    if gguf_meta.get("general.architecture"):
+        g = final[0].rel
+        add(mofc.ARCHITECTURE, Evidence(path=g, field="general.architecture",
+                                        detail=f"architecture {gguf_meta['general.architecture']}"), g)
+        add(mofc.MODEL_METADATA, Evidence(path=g, field="general.*", detail="GGUF metadata"), g)
+        ctx = gguf_meta.get(f"{gguf_meta['general.architecture']}.context_length")
+        if isinstance(ctx, int) and ctx > 0:
+            facts["context_length"] = Fact(ctx, [Evidence(path=g, field=f"{gguf_meta['general.architecture']}.context_length",
+                                                          detail=f"context length {ctx}")])
+    for h in code_hits:
+        add(codemod.KIND_COMPONENT[h.kind], Evidence(path=h.path, line=h.line, detail=h.detail), h.path)
+
+    # model card and documentation
+    if card is not None:
+        add(mofc.MODEL_CARD, Evidence(path=card.path, detail=f"model card, {round(card.score * 100)}% of the expected "
+                                                              "sections"), card.path)
+        if card.data:
+            add(mofc.MODEL_METADATA, Evidence(path=card.path, line=1, detail="card front matter"), card.path)
+        comp_json = card.completeness
+        facts["card_completeness"] = Fact(
+            {"score": round(card.score, 3), "sections": {k: v["present"] for k, v in comp_json.items()}},
+            [Evidence(path=card.path, line=v["line"], detail=f"{cardmod.SECTION_TITLES[k]}: {v['detail']}")
+             for k, v in comp_json.items() if v["present"]])
+        if card.eval_results:
+            add(mofc.EVALUATION_RESULTS, Evidence(path=card.path, line=card.field_lines.get("model-index"),
+                                                  field="model-index",
+                                                  detail=f"{len(card.eval_results)} results in model-index"), card.path)
+        elif card.eval_table_line is not None:
+            add(mofc.EVALUATION_RESULTS, Evidence(path=card.path, line=card.eval_table_line,
+                                                  detail="results table under an evaluation heading"), card.path)
+    for f in files:
+        if DATA_CARD.match(f.name):
+            add(mofc.DATA_CARD, Evidence(path=f.rel, detail="data card / datasheet"), f.rel)
+        elif f.suffix == ".pdf":
+            comp = mofc.TECHNICAL_REPORT if REPORT_PDF.search(f.name) or "paper" not in f.name.lower() else mofc.RESEARCH_PAPER
+            add(comp, Evidence(path=f.rel, detail=f"PDF document ({f.size:,} bytes)"), f.rel)
+        elif DATA_FILE.search(f.name) and DATA_DIR.search(f.rel):
+            target = mofc.EVALUATION_DATA if re.search(r"(^|/)(eval|evals|evaluation|benchmark)s?/", f.rel, re.I) else mofc.DATASETS
+            add(target, Evidence(path=f.rel, detail=f"data file ({f.size:,} bytes)"), f.rel)
+    documentation: list[DocLink] = []
+    link_sources = [c for c in (card, extra_docs) if c is not None]
+    seen_links = set()
+    for c in link_sources:
+        for link in c.links:
+            if link.kind not in ("arxiv", "doi") or not link.describes_model or (link.kind, link.value) in seen_links:
+                continue
+            seen_links.add((link.kind, link.value))
+            if link.kind == "arxiv":
+                url = f"https://arxiv.org/abs/{link.value}"
+                add(mofc.RESEARCH_PAPER, Evidence(path=c.path, line=link.line, detail=f"links {url}"), url)
+                documentation.append(DocLink(kind="preprint", url=url, as_of=today))
+            elif link.kind == "doi":
+                url = f"https://doi.org/{link.value}"
+                add(mofc.RESEARCH_PAPER, Evidence(path=c.path, line=link.line, detail=f"links {url}"), url)
+                documentation.append(DocLink(kind="research-paper", url=url, as_of=today))
+    if card is not None:
+        documentation.insert(0, DocLink(kind="model-card", url=_file_url(snap, card.path), as_of=today))
+
+    # datasets named
+    named = list(dict.fromkeys(card.strings("datasets") if card else []))
+    ds_ev = [Evidence(path=card.path, line=card.field_lines.get("datasets"), field="datasets",
+                      detail=f"{len(named)} datasets named")] if named else []
+    for c in link_sources:
+        for link in c.links:
+            if link.kind == "dataset" and link.value not in named:
+                named.append(link.value)
+                ds_ev.append(Evidence(path=c.path, line=link.line, detail=f"links dataset {link.value}"))
+    if named:
+        facts["datasets"] = Fact(named, ds_ev)
+
+    # licenses: the card's declaration governs the weights; a LICENSE text at the top governs code
+    weights_lic, code_lic = _license_roles(licenses, card_entry, gguf_meta, final, facts, notices)
+    base = card.strings("base_model")[:1] if card else []
+    if not base and gguf_meta.get("general.base_model.0.name"):
+        base = [str(gguf_meta["general.base_model.0.name"])]
+        facts["base_model"] = Fact(base[0], [Evidence(path=final[0].rel, field="general.base_model.0.name", detail=base[0])])
+    elif base:
+        facts["base_model"] = Fact(base[0], [Evidence(path=card.path, line=card.field_lines.get("base_model"),  # type: ignore[union-attr]
+                                                      field="base_model", detail=base[0])])
+
+    # access
+    has_weights = bool(final)
+    if snap.kind == "hub" and has_weights:
+        access = Access(weights="gated" if snap.gated else "download", approval=snap.gated == "manual", source="audit")
+        facts["access"] = Fact(access.weights, [Evidence(path=snap.url, field="gated", detail=f"gated: {snap.gated or 'no'}")])
+    else:
+        access = Access(weights="download" if has_weights else "none", source="audit")
+
+    code_kinds = {codemod.KIND_COMPONENT[h.kind] for h in code_hits}
+    components = []
+    for spec in mofc.COMPONENTS:
+        if spec.name not in comps:
+            continue
+        if spec.name in (mofc.WEIGHTS, mofc.CHECKPOINTS):
+            lic = weights_lic
+        elif spec.name in code_kinds:
+            lic = code_lic
+        else:
+            lic = None  # documents inherit the release-wide license
+        components.append(Component(name=spec.name, license=lic, location=locations.get(spec.name),
+                                    evidence=comps[spec.name][:50], source="audit"))
+
+    name = (str(card.data.get("model_name")) if card and isinstance(card.data.get("model_name"), str) else None) \
+        or (str(gguf_meta["general.name"]) if gguf_meta.get("general.name") else None) \
+        or (snap.name if snap.repo_id else None) or _title(card) or snap.name
+    producer = snap.producer or (str(gguf_meta["general.organization"]) if gguf_meta.get("general.organization") else None) \
+        or "unknown"
+    pipeline = card.data.get("pipeline_tag") if card else None
+    dist = weights_lic or code_lic
+    release = Release(
+        id=slug(name if snap.repo_id is None else snap.name),
+        name=name,
+        producer=producer,
+        type=PIPELINE_TYPES.get(pipeline) if isinstance(pipeline, str) else None,
+        summary=f"Derived by trueopen from the files of {snap.spec}" + (f" at {snap.revision[:12]}" if snap.revision else "") + ".",
+        parameters=Parameters(total=summary.parameters, source="audit") if summary.parameters else None,
+        context_length=ContextLength(tokens=facts["context_length"].value, source="audit") if "context_length" in facts else None,  # type: ignore[arg-type]
+        base_model=BaseModelRef(id=base[0], source="audit") if base else None,
+        access=access,
+        license=Licenses(distribution=GlobalLicense(name=dist) if dist else None,
+                         code=GlobalLicense(name=code_lic) if code_lic and code_lic != dist else None,
+                         source="audit"),
+        components=components,
+        training_data=TrainingData(disclosure="partial", datasets=named[:200], source="audit",
+                                   summary="datasets named in the model card; their content is not in the release")
+        if named else None,
+        documentation=documentation[:50],
+        sources={"audit": Source(url=snap.url + (f"@{snap.revision}" if snap.revision else ""), as_of=today,
+                                 title=f"trueopen audit of {snap.spec}")},
+        origin=Origin(kind="audit", path=snap.spec),
+    )
+    return release, facts
+
+
+def _file_url(snap: Snapshot, rel: str) -> str:
+    if snap.kind in ("hub", "hf-cache") and snap.repo_id:
+        return f"https://huggingface.co/{snap.repo_id}/blob/{snap.revision or 'main'}/{rel}"
+    if snap.root is not None:
+        return (snap.root / rel).resolve().as_uri()
+    return rel
+
+
+def _license_roles(licenses, card_entry, gguf_meta, final, facts, notices) -> tuple[str | None, str | None]:
+    """Which license governs the weights and which the code, with the evidence for each, and a
+    warning when the card declares one license and the license files say another."""
+    card_path = card_entry.rel if card_entry is not None else None
+    declared = [f for f in licenses if f.path == card_path and f.match == "tag"]
+    texts = [f for f in licenses if f.path != card_path and f.match in ("exact", "near", "partial", "notice")
+             and f.key != "unknown"]
+    model_texts = [f for f in texts if re.search(r"model|weights|use[_-]?policy", f.path, re.I)
+                   and not re.search(r"use[_-]?policy", f.path, re.I)]
+    top_texts = [f for f in texts if "/" not in f.path and f not in model_texts and not re.search(r"use[_-]?policy|readme", f.path, re.I)]
+
+    def key(fs) -> str | None:
+        keys = list(dict.fromkeys(_lic_id(f) for f in fs))
+        return " AND ".join(keys) if keys else None
+
+    weights_lic = key(declared)
+    ev = [Evidence(path=f.path, line=f.start_line, field="license" if f.match == "tag" else None,
+                   detail=f"{f.key} ({f.match}, {round(f.confidence * 100)}%)") for f in declared]
+    if weights_lic is None and gguf_meta.get("general.license"):
+        from ..licenses.identify import in_tag
+        f = in_tag(str(gguf_meta["general.license"]), final[0].rel, "general.license")
+        weights_lic = _lic_id(f) if f else f"LicenseRef-{gguf_meta['general.license']}"
+        ev.append(Evidence(path=final[0].rel, field="general.license", detail=str(gguf_meta["general.license"])))
+    if weights_lic is None:
+        weights_lic = key(model_texts) or key(top_texts)
+        ev += [Evidence(path=f.path, line=f.start_line, detail=f"{f.key} ({f.match})") for f in model_texts or top_texts]
+    code_lic = key(top_texts) or weights_lic
+    if weights_lic:
+        facts["weights_license"] = Fact(weights_lic, ev)
+    if code_lic:
+        facts["code_license"] = Fact(code_lic, [Evidence(path=f.path, line=f.start_line, detail=f"{f.key} ({f.match})")
+                                                for f in top_texts] or ev)
+    file_keys = {_lic_id(f) for f in model_texts or top_texts}
+    decl_keys = {_lic_id(f) for f in declared}
+    if decl_keys and file_keys and not decl_keys & file_keys:
+        notices.append(Notice("warning", card_path or ".",
+                              f"the card declares {', '.join(sorted(decl_keys))} but the license file says "
+                              f"{', '.join(sorted(file_keys))}"))
+    policies = [f for f in licenses if re.search(r"use[_-]?policy", f.path, re.I)]
+    if policies:
+        facts["use_policy"] = Fact(policies[0].key, [Evidence(path=f.path, line=f.start_line, detail=f.title) for f in policies])
+    return weights_lic, code_lic
+
+
+def _lic_id(f: identify.Finding) -> str:
+    return f.spdx if f.key == "unknown" else f.key
+
+
+def _title(card: cardmod.Card | None) -> str | None:
+    """A card's first top-level heading, when it reads like a name rather than a sentence."""
+    if card is None or not card.headings:
+        return None
+    heading = card.headings[0][0]
+    return heading if 0 < len(heading) <= 80 and not heading.lower().startswith(("model card", "usage")) else None

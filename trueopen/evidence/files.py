@@ -1,0 +1,115 @@
+"""A bounded, loop-proof listing of a model folder, and bounded reads of the small files in it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILES = 100_000  # more than any model repository; a home folder by mistake stops here
+MAX_DEPTH = 32
+SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".tox", ".mypy_cache"}
+TEXT_LIMIT = 1024 * 1024  # code, cards and configs we read in full; bigger ones are sampled or skipped
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of a release: its path inside the release, its size, and where to read it."""
+
+    rel: str  # POSIX path relative to the release root
+    size: int
+    local: Path | None = None  # None when the file is only known remotely (Hub listing)
+
+    @property
+    def name(self) -> str:
+        return self.rel.rsplit("/", 1)[-1]
+
+    @property
+    def suffix(self) -> str:
+        name = self.name.lower()
+        return name[name.rfind("."):] if "." in name else ""
+
+
+@dataclass
+class Listing:
+    files: list[FileEntry] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (path, problem)
+    truncated: bool = False
+
+
+def walk(root: Path, allowed: Path | None = None) -> Listing:
+    """Every regular file under `root`, following symlinks only while they stay inside `allowed`
+    (the Hugging Face cache links snapshot files to blobs next to them) and never twice into
+    the same folder, so link loops end."""
+    allowed_real = os.path.realpath(allowed or root)
+    out = Listing()
+    seen_dirs: set[str] = set()
+    stack: list[tuple[str, str, int]] = [(os.fspath(root), "", 0)]
+    while stack:
+        path, rel, depth = stack.pop()
+        real = os.path.realpath(path)
+        if real in seen_dirs:
+            out.notices.append((rel or ".", "folder reached twice through links; not read again"))
+            continue
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError as exc:
+            out.notices.append((rel or ".", f"cannot list: {exc.strerror or exc}"))
+            continue
+        subdirs = []
+        for e in entries:
+            erel = f"{rel}/{e.name}" if rel else e.name
+            try:
+                if e.is_symlink():
+                    target = os.path.realpath(e.path)
+                    if os.path.commonpath([allowed_real, target]) != allowed_real:
+                        out.notices.append((erel, "link points outside the release; not followed"))
+                        continue
+                    st = os.stat(e.path)  # follows the link; a dangling or looping one raises
+                else:
+                    st = e.stat(follow_symlinks=False)
+            except OSError as exc:
+                out.notices.append((erel, f"broken or looping link: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if e.name in SKIP_DIRS:
+                    continue
+                if depth + 1 >= MAX_DEPTH:
+                    out.notices.append((erel, f"nested deeper than {MAX_DEPTH} folders; not read"))
+                    continue
+                subdirs.append((e.path, erel, depth + 1))
+            elif stat.S_ISREG(st.st_mode):
+                if len(out.files) >= MAX_FILES:
+                    out.truncated = True
+                    return out
+                out.files.append(FileEntry(erel, st.st_size, Path(e.path)))
+        stack.extend(reversed(subdirs))
+    out.files.sort(key=lambda f: f.rel)
+    return out
+
+
+def read_head(entry: FileEntry, n: int) -> bytes:
+    """The first `n` bytes of a local file (b'' when it cannot be read)."""
+    if entry.local is None:
+        return b""
+    try:
+        with open(entry.local, "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
+
+
+def read_text(entry: FileEntry, limit: int = TEXT_LIMIT) -> str | None:
+    """A small text file's content; None for binary, unreadable or remote-only files. Text over
+    `limit` is cut there: detectors look for signals, never need the whole of a huge file."""
+    raw = read_head(entry, limit)
+    if not raw or b"\x00" in raw[:8192]:
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 4:  # cut inside a multi-byte character
+            return raw[: exc.start].decode("utf-8-sig", errors="replace")
+        return raw.decode("latin-1")

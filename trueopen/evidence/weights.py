@@ -1,0 +1,335 @@
+"""Weight files, read by their headers only: safetensors, GGUF and ONNX are parsed with their own
+libraries; pickle-based files (.bin, .pt, .ckpt, .pkl...) are recognised by their first bytes and
+reported as unsafe, never loaded. Cost grows with the number of files, not with their size."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .files import FileEntry, read_head
+
+WEIGHT_SUFFIXES = {".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle",
+                   ".joblib", ".h5", ".hdf5", ".keras", ".msgpack", ".tflite", ".npz", ".npy", ".pte",
+                   ".mlmodel", ".ggml", ".nemo", ".pdparams"}
+PICKLE_SUFFIXES = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".nemo", ".pdparams"}
+ONNX_PARSE_LIMIT = 256 * 1024 * 1024  # ONNX has no separate header: above this, only the size is reported
+INDEX_LIMIT = 64 * 1024 * 1024
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
+CHECKPOINT_DIR = re.compile(r"^(?:.*[-_])?(?:checkpoint|ckpt|step|global[-_]?step|iter|iteration|epoch)[-_]?\d+(?:[-_].*)?$", re.I)
+CHECKPOINT_BRANCH = re.compile(r"^(?:stage\d+[-_])?(?:step|checkpoint|ckpt|iter)[-_]?\d+", re.I)
+_SHARD = re.compile(r"[-.]\d{3,5}-of-\d{3,5}(?=\.)")
+_VARIANT = re.compile(r"\.(fp16|bf16|fp32|fp8|int8|int4|non_ema|ema)(?=\.safetensors$)", re.I)
+_TRAINING_STATE = re.compile(r"^(training_args|optimizer|scheduler|rng_state|trainer_state|scaler)([-_.].*)?\.(bin|pt|pth|pkl)$", re.I)
+
+
+@dataclass
+class WeightFile:
+    """What one weight file says about itself; `problem` when it could not be read as what it is named."""
+
+    rel: str
+    format: str  # safetensors | gguf | onnx | pickle | lfs-pointer | keras | flax-msgpack | numpy | tflite | other
+    bytes: int
+    parameters: int | None = None
+    tensors: int | None = None
+    dtypes: dict[str, int] = field(default_factory=dict)  # dtype -> parameters
+    unsafe: bool = False
+    metadata: dict[str, object] = field(default_factory=dict)
+    detail: str = ""
+    problem: str | None = None
+    checkpoint: str | None = None  # the intermediate-checkpoint folder holding it
+
+    @property
+    def variant_key(self) -> str:
+        """Files with the same key are parts (shards) of one set of weights."""
+        return _VARIANT.sub("", _SHARD.sub("", self.rel))
+
+
+def is_weight_file(entry: FileEntry) -> bool:
+    """Files read by `read`: weights, and training state saved the same (unsafe) ways."""
+    return entry.suffix in WEIGHT_SUFFIXES
+
+
+def is_training_state(rel: str) -> bool:
+    """Optimizer, scheduler and trainer state: saved like weights, but not the model's parameters."""
+    return bool(_TRAINING_STATE.match(rel.rsplit("/", 1)[-1]))
+
+
+def checkpoint_of(rel: str) -> str | None:
+    """The folder that marks a file as an intermediate checkpoint (step1000/, checkpoint-500/...)."""
+    for part in rel.split("/")[:-1]:
+        if CHECKPOINT_DIR.match(part):
+            return part
+    return None
+
+
+def sniff(head: bytes, size: int) -> str | None:
+    """What the first bytes say a file is, whatever its name."""
+    if head.startswith(LFS_POINTER):
+        return "lfs-pointer"
+    if head.startswith(b"GGUF"):
+        return "gguf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "keras"
+    if head.startswith(b"\x93NUMPY"):
+        return "numpy"
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return "pickle"
+    if len(head) >= 9 and head[8:9] == b"{":
+        n = int.from_bytes(head[:8], "little")
+        if 0 < n <= size - 8:
+            return "safetensors"
+    if len(head) >= 8 and head[4:8] == b"TFL3":
+        return "tflite"
+    return None
+
+
+def read(entry: FileEntry) -> WeightFile:
+    """Read one local weight file's header; never raises for a bad file, reports it."""
+    head = read_head(entry, 64)
+    kind = sniff(head, entry.size)
+    wf = WeightFile(entry.rel, entry.suffix.lstrip(".") or "other", entry.size, checkpoint=checkpoint_of(entry.rel))
+    named = _named_format(entry)
+    if kind == "lfs-pointer":
+        return _lfs_pointer(entry, wf)
+    if kind == "zip":
+        kind = _zip_kind(entry)
+    if kind is not None and named is not None and kind != named and not (named == "pickle" and kind == "pytorch-zip"):
+        wf.problem = f"named like a {named} file but its content is {kind}"
+    if kind in ("pickle", "pytorch-zip"):
+        wf.format, wf.unsafe = "pickle", True
+        wf.detail = ("PyTorch zip archive holding a pickle" if kind == "pytorch-zip" else "raw pickle stream") + \
+            "; can run code when loaded, so trueopen never loads it"
+        return wf
+    if kind == "safetensors":
+        return _safetensors(entry, wf)
+    if kind == "gguf":
+        return _gguf(entry, wf)
+    if named == "onnx":
+        return _onnx(entry, wf)
+    if kind is not None:
+        wf.format = kind
+        return wf
+    if named in ("safetensors", "gguf"):
+        wf.format = named
+        wf.problem = wf.problem or f"not a valid {named} file: its first bytes do not match the format"
+        return wf
+    if named == "pickle":
+        wf.format = "other"
+        wf.detail = "not a pickle by its first bytes; format unknown"
+    return wf
+
+
+def _named_format(entry: FileEntry) -> str | None:
+    s = entry.suffix
+    if s in PICKLE_SUFFIXES:
+        return "pickle"
+    return {".safetensors": "safetensors", ".gguf": "gguf", ".onnx": "onnx", ".h5": "keras", ".hdf5": "keras",
+            ".npy": "numpy", ".tflite": "tflite"}.get(s)
+
+
+def _zip_kind(entry: FileEntry) -> str:
+    """Zip archives: PyTorch's (a pickle inside), NumPy's .npz, Keras v3, or other."""
+    try:
+        with zipfile.ZipFile(entry.local) as z:  # type: ignore[arg-type]
+            names = z.namelist()[:10_000]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "zip"
+    if any(n.endswith(".pkl") for n in names):
+        return "pytorch-zip"
+    if entry.suffix == ".npz" or all(n.endswith(".npy") for n in names):
+        return "numpy"
+    if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
+        return "keras"
+    return "zip"
+
+
+def _lfs_pointer(entry: FileEntry, wf: WeightFile) -> WeightFile:
+    text = read_head(entry, 512).decode("ascii", errors="replace")
+    size = re.search(r"^size (\d+)$", text, re.M)
+    oid = re.search(r"^oid sha256:([0-9a-f]{64})$", text, re.M)
+    wf.format = "lfs-pointer"
+    wf.metadata = {"size": int(size.group(1)) if size else None, "sha256": oid.group(1) if oid else None}
+    wf.detail = "Git LFS pointer: the weights themselves were not downloaded (git lfs pull fetches them)"
+    return wf
+
+
+def _tensor_stats(wf: WeightFile, tensors: list[tuple[str, list[int]]]) -> None:
+    wf.tensors = len(tensors)
+    wf.parameters = 0
+    for dtype, shape in tensors:
+        n = math.prod(shape)
+        wf.parameters += n
+        wf.dtypes[dtype] = wf.dtypes.get(dtype, 0) + n
+
+
+def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
+    from safetensors import SafetensorError, safe_open
+
+    wf.format = "safetensors"
+    try:
+        with safe_open(str(entry.local), framework="numpy") as f:
+            tensors = []
+            for name in f.keys():
+                sl = f.get_slice(name)
+                tensors.append((sl.get_dtype(), list(sl.get_shape())))
+            meta = f.metadata() or {}
+    except (SafetensorError, OSError, ValueError) as exc:
+        wf.problem = f"malformed safetensors header: {_first_line(exc)}"
+        return wf
+    _tensor_stats(wf, tensors)
+    wf.metadata = {k: v for k, v in list(meta.items())[:50] if isinstance(v, str) and len(v) <= 500}
+    return wf
+
+
+def from_safetensors_header(rel: str, size: int, tensors: dict[str, tuple[str, list[int]]],
+                            metadata: dict[str, str]) -> WeightFile:
+    """A safetensors file known only by a header read remotely (the Hub's range requests)."""
+    wf = WeightFile(rel, "safetensors", size, checkpoint=checkpoint_of(rel))
+    _tensor_stats(wf, list(tensors.values()))
+    wf.metadata = {k: v for k, v in list(metadata.items())[:50] if isinstance(v, str) and len(v) <= 500}
+    wf.detail = "header read by range request"
+    return wf
+
+
+GGUF_FIELDS = ("general.architecture", "general.name", "general.basename", "general.size_label",
+               "general.organization", "general.license", "general.license.name", "general.license.link",
+               "general.base_model.count", "general.base_model.0.name", "general.base_model.0.organization",
+               "general.base_model.0.repo_url", "general.quantized_by", "general.file_type",
+               "general.quantization_version", "general.url", "general.repo_url", "general.version",
+               "general.finetune", "split.count")
+
+
+def _gguf(entry: FileEntry, wf: WeightFile) -> WeightFile:
+    import gguf
+
+    wf.format = "gguf"
+    try:
+        reader = gguf.GGUFReader(str(entry.local))
+        meta: dict[str, object] = {}
+        for key in GGUF_FIELDS:
+            fld = reader.get_field(key)
+            if fld is not None and len(fld.types) == 1:
+                meta[key] = fld.contents()
+        arch = meta.get("general.architecture")
+        if isinstance(arch, str):
+            for key in (f"{arch}.context_length", f"{arch}.expert_count", f"{arch}.expert_used_count"):
+                fld = reader.get_field(key)
+                if fld is not None and len(fld.types) == 1:
+                    meta[key] = fld.contents()
+        tensors = [(t.tensor_type.name, [int(x) for x in t.shape]) for t in reader.tensors]
+    except Exception as exc:  # noqa: BLE001 - any failure of a parser on untrusted bytes is a finding
+        wf.problem = f"malformed GGUF file: {_first_line(exc)}"
+        return wf
+    _tensor_stats(wf, tensors)
+    ft = meta.get("general.file_type")
+    if isinstance(ft, int):
+        try:
+            meta["quantization"] = gguf.LlamaFileType(ft).name.removeprefix("MOSTLY_")
+        except ValueError:
+            meta["quantization"] = f"file type {ft}"
+    wf.metadata = {k: v for k, v in meta.items() if isinstance(v, (str, int, float)) and len(str(v)) <= 500}
+    return wf
+
+
+def _onnx(entry: FileEntry, wf: WeightFile) -> WeightFile:
+    wf.format = "onnx"
+    if entry.size > ONNX_PARSE_LIMIT:
+        wf.detail = f"not parsed: ONNX has no separate header and the file is over {ONNX_PARSE_LIMIT >> 20} MiB"
+        return wf
+    try:
+        import onnx
+        from google.protobuf.message import DecodeError
+
+        model = onnx.load_model(str(entry.local), load_external_data=False)
+        tensors = [(onnx.TensorProto.DataType.Name(t.data_type), list(t.dims)) for t in model.graph.initializer]
+        wf.metadata = {"producer": model.producer_name, "opset": max((o.version for o in model.opset_import), default=0)}
+    except ImportError:
+        wf.detail = "onnx is not installed: parameters not counted"
+        return wf
+    except (DecodeError, OSError, ValueError, RuntimeError, RecursionError) as exc:
+        wf.problem = f"malformed ONNX file: {_first_line(exc)}"
+        return wf
+    _tensor_stats(wf, tensors)
+    return wf
+
+
+def read_index(entry: FileEntry) -> tuple[dict[str, object], str | None]:
+    """A sharded checkpoint's index (model.safetensors.index.json): its shards and declared size."""
+    if entry.size > INDEX_LIMIT:
+        return {}, f"index file of {entry.size:,} bytes is too large to be one"
+    try:
+        data = json.loads(read_head(entry, INDEX_LIMIT).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return {}, f"malformed index JSON: {_first_line(exc)}"
+    if not isinstance(data, dict) or not isinstance(data.get("weight_map"), dict):
+        return {}, "index JSON has no weight_map"
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    shards = sorted({v for v in data["weight_map"].values() if isinstance(v, str)})
+    return {"shards": shards, "total_size": meta.get("total_size"), "tensors": len(data["weight_map"])}, None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+@dataclass
+class WeightsSummary:
+    """The `weights` object of an audit: the final weights, not intermediate checkpoints."""
+
+    format: str | None
+    parameters: int | None
+    dtypes: dict[str, int]
+    bytes: int
+    files: list[str]
+    unsafe_formats: list[str]
+    quantization: str | None = None
+    checkpoints: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"format": self.format, "parameters": self.parameters, "dtypes": self.dtypes, "bytes": self.bytes,
+                "files": self.files, "unsafe_formats": self.unsafe_formats, "quantization": self.quantization,
+                "checkpoints": self.checkpoints}
+
+
+PREFERENCE = ("safetensors", "gguf", "onnx", "keras", "flax-msgpack", "numpy", "tflite", "pickle", "lfs-pointer")
+
+
+def summarize(files: list[WeightFile]) -> WeightsSummary:
+    """One parameter count for the release: the safest readable format wins; shards add up; variants
+    of the same weights (fp16 copies, several GGUF quantizations) count once, the largest."""
+    final = [w for w in files if w.checkpoint is None and not is_training_state(w.rel)]
+    unsafe = sorted(w.rel for w in files if w.unsafe)
+    checkpoints = sorted({w.checkpoint for w in files if w.checkpoint})
+    formats = {w.format for w in final}
+    main = next((f for f in PREFERENCE if f in formats), None)
+    chosen = [w for w in final if w.format == main]
+    params = None
+    dtypes: dict[str, int] = {}
+    counted = [w for w in chosen if w.parameters is not None]
+    if counted:
+        # base (shard and variant stripped) -> variant (shard stripped) -> shards
+        groups: dict[str, dict[str, list[WeightFile]]] = {}
+        for w in counted:
+            groups.setdefault(w.variant_key, {}).setdefault(_SHARD.sub("", w.rel), []).append(w)
+        picked = [max(variants.values(), key=_total) for variants in groups.values()]
+        if main == "gguf":  # each GGUF file (or split set) is a whole model: several are alternatives
+            picked = [max(picked, key=_total)]
+        params = sum(_total(ws) for ws in picked)
+        for ws in picked:
+            for w in ws:
+                for d, n in w.dtypes.items():
+                    dtypes[d] = dtypes.get(d, 0) + n
+    quant = next((str(w.metadata["quantization"]) for w in chosen if "quantization" in w.metadata), None)
+    return WeightsSummary(main, params, dict(sorted(dtypes.items(), key=lambda kv: -kv[1])),
+                          sum(w.bytes for w in chosen), [w.rel for w in chosen], unsafe, quant, checkpoints)
+
+
+def _total(ws: list[WeightFile]) -> int:
+    return sum(w.parameters or 0 for w in ws)
