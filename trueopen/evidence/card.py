@@ -14,6 +14,7 @@ CARD_LIMIT = 2 * 1024 * 1024  # a card is prose; two megabytes is far past any r
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
+_BOLD_LEAD = re.compile(r"^\s*\*\*([^*]{3,60})\*\*")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 # The sections a complete card has (after Mitchell et al., "Model Cards for Model Reporting", and the
@@ -71,7 +72,7 @@ class Card:
     path: str
     data: dict[str, object] = field(default_factory=dict)  # front matter as parsed
     field_lines: dict[str, int] = field(default_factory=dict)
-    headings: list[tuple[str, int]] = field(default_factory=list)
+    headings: list[tuple[str, int, int]] = field(default_factory=list)  # text, line, level (7: bold lead)
     sections: list[Section] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     eval_results: list[dict[str, object]] = field(default_factory=list)
@@ -146,16 +147,18 @@ def parse(text: str, path: str) -> Card:
         if in_fence:
             continue
         h = _HEADING.match(line)
-        heading = h.group(2) if h else None
+        heading, level = (h.group(2), len(h.group(1))) if h else (None, 0)
         if heading is None and i - 2 >= body_start and _SETEXT.match(line) and lines[i - 2].strip():
-            heading, i = lines[i - 2].strip(), i - 1
+            heading, level, i = lines[i - 2].strip(), 1 if line.lstrip().startswith("=") else 2, i - 1
+        if heading is None and (b := _BOLD_LEAD.match(line)):
+            heading, level = b.group(1), 7  # "**Training Factors** We used..." reads as a small heading
         if heading is None:
-            if card.eval_table_line is None and line.lstrip().startswith("|") and _under_eval(card):
+            if card.eval_table_line is None and line.lstrip().startswith(("|", "<table")) and _under_eval(card):
                 card.eval_table_line = i
             continue
-        heading = re.sub(r"[*_`\[\]]", "", heading).strip()
+        heading = re.sub(r"<[^>]{0,200}>|[*_`\[\]]", "", heading).strip()
         current = heading
-        card.headings.append((heading, i))
+        card.headings.append((heading, i, level))
         kind = section_kind(heading)
         if kind:
             card.sections.append(Section(kind, heading, i))

@@ -76,8 +76,18 @@ class CodeHit:
     score: int
 
 
+VENDORED = re.compile(r"(^|/)(third[_-]?party|vendor|vendored|dependencies|external|extern|site-packages|"
+                      r"node_modules|submodules)/", re.I)
+
+
 def is_code(entry: FileEntry) -> bool:
-    return entry.suffix in CODE_SUFFIXES
+    """Code the release's authors wrote: copies of other projects (third_party/, vendor/...) are theirs."""
+    return entry.suffix in CODE_SUFFIXES and not VENDORED.search(entry.rel)
+
+
+def strongest_first(hits: list[CodeHit]) -> list[CodeHit]:
+    """Evidence order: most signals first, then the shallowest path (scripts/train.py before a helper)."""
+    return sorted(hits, key=lambda h: (-h.score, h.path.count("/"), h.path))
 
 
 def classify(entry: FileEntry) -> list[CodeHit]:
@@ -115,6 +125,8 @@ def dependencies(entry: FileEntry) -> list[CodeHit]:
     seen = set()
     for i, line in enumerate(text.splitlines(), 1):
         low = line.lower()
+        if re.match(r"\s*(name|description)\s*[=:]", low):
+            continue  # the project's own name, not a dependency
         for kind, names in FRAMEWORKS.items():
             for name in names:
                 if (kind, name) in seen:

@@ -136,7 +136,7 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
                                            "nearest the top were classified"))
         code_files = sorted(code_files, key=lambda f: (f.rel.count("/"), f.rel))[: codemod.MAX_CODE_FILES]
     say(f"classifying code ({len(code_files):,} files)")
-    code_hits = [h for f in code_files for h in codemod.classify(f)]
+    code_hits = codemod.strongest_first([h for f in code_files for h in codemod.classify(f)])
     frameworks = [h for f in files if codemod.DEPENDENCY_FILES.match(f.name) and f.rel.count("/") <= 1
                   and f.local is not None for h in codemod.dependencies(f)]
 
@@ -383,8 +383,12 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
     if snap.kind == "hub" and has_weights:
         access = Access(weights="gated" if snap.gated else "download", approval=snap.gated == "manual", source="audit")
         facts["access"] = Fact(access.weights, [Evidence(path=snap.url, field="gated", detail=f"gated: {snap.gated or 'no'}")])
+    elif has_weights:
+        access = Access(weights="download", source="audit")
     else:
-        access = Access(weights="download" if has_weights else "none", source="audit")
+        access = None  # code or docs alone do not show whether, or how, the weights are published
+        notices.append(Notice("info", ".", "no weight files here: how the weights are published is not known "
+                                           "from these files (try --against CATALOG_ID)"))
 
     code_kinds = {codemod.KIND_COMPONENT[h.kind] for h in code_hits}
     components = []
@@ -487,7 +491,7 @@ def _lic_id(f: identify.Finding) -> str:
 
 def _title(card: cardmod.Card | None) -> str | None:
     """A card's first top-level heading, when it reads like a name rather than a sentence."""
-    if card is None or not card.headings:
+    heading = next((text for text, _, level in card.headings if level == 1), None) if card else None
+    if heading is None:
         return None
-    heading = card.headings[0][0]
     return heading if 0 < len(heading) <= 80 and not heading.lower().startswith(("model card", "usage")) else None
