@@ -129,6 +129,11 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
 
     say("identifying licenses")
     licenses = _licenses(files, card_entry, notices)
+    if card is not None and card_entry is None:  # only the Hub's parse of the card could be read
+        for value in card.strings("license"):
+            f = identify.in_tag(value, card.path, "license")
+            if f is not None:
+                licenses.append(f)
 
     code_files = [f for f in files if codemod.is_code(f) and f.local is not None]
     if len(code_files) > codemod.MAX_CODE_FILES:
@@ -369,7 +374,7 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
         facts["datasets"] = Fact(named, ds_ev)
 
     # licenses: the card's declaration governs the weights; a LICENSE text at the top governs code
-    weights_lic, code_lic = _license_roles(licenses, card_entry, gguf_meta, final, facts, notices)
+    weights_lic, code_lic = _license_roles(licenses, card.path if card else None, gguf_meta, final, facts, notices)
     base = card.strings("base_model")[:1] if card else []
     if not base and gguf_meta.get("general.base_model.0.name"):
         base = [str(gguf_meta["general.base_model.0.name"])]
@@ -444,10 +449,9 @@ def _file_url(snap: Snapshot, rel: str) -> str:
     return rel
 
 
-def _license_roles(licenses, card_entry, gguf_meta, final, facts, notices) -> tuple[str | None, str | None]:
+def _license_roles(licenses, card_path, gguf_meta, final, facts, notices) -> tuple[str | None, str | None]:
     """Which license governs the weights and which the code, with the evidence for each, and a
     warning when the card declares one license and the license files say another."""
-    card_path = card_entry.rel if card_entry is not None else None
     declared = [f for f in licenses if f.path == card_path and f.match == "tag"]
     texts = [f for f in licenses if f.path != card_path and f.match in ("exact", "near", "partial", "notice")
              and f.key != "unknown"]
