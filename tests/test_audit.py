@@ -418,3 +418,20 @@ def test_against_catalog(tmp_path: Path):
     assert diffs["context_length"]["evidence"][0]["field"] == "max_position_embeddings"
     assert diffs["components[Inference code]"]["audit"] == "not found"
     assert doc["facts"]["base_model"]["value"] == "meta-llama/Llama-2-7b-hf"
+
+
+def test_intermediate_checkpoint_folders(tmp_path: Path):
+    n = st_save(tmp_path / "model.safetensors", {"w": (8, 8)})
+    st_save(tmp_path / "checkpoints" / "step1000" / "model.safetensors", {"w": (8, 8)})
+    st_save(tmp_path / "checkpoint-500" / "model.safetensors", {"w": (8, 8)})
+    (tmp_path / "checkpoint-500" / "optimizer.pt").write_bytes(pickle.dumps({"state": 1}))
+    r, doc = audit_json(str(tmp_path))
+    assert doc["weights"]["parameters"] == n  # checkpoints are not the final weights
+    assert doc["weights"]["checkpoints"] == ["checkpoint-500", "step1000"]
+    assert doc["weights"]["unsafe_formats"] == ["checkpoint-500/optimizer.pt"] and r.code == 1
+    assert {e["path"] for e in component(doc, "Model parameters (Intermediate)")["evidence"]} == {"checkpoint-500", "step1000"}
+
+
+def test_offline_refuses_remote_git(tmp_path: Path):
+    r = run_cli("audit", "https://github.com/allenai/OLMo", "--offline")
+    assert r.code == 2 and "needs the network" in r.err

@@ -167,3 +167,15 @@ def test_hub_unknown_repo_and_offline(serve):
     assert r.code == 2 and "could not be reached" in r.err and "Traceback" not in r.err
     r = run_cli("audit", f"hub:{REPO}", env={**env, "HF_HUB_OFFLINE": "1"})
     assert r.code == 2 and "offline" in r.err and f"hf:{REPO}" in r.err
+
+
+def test_hf_prefix_falls_back_to_the_hub_when_not_cached(serve):
+    hub = FakeHub({"README.md": b"---\nlicense: mit\n---\n# T\n", "model.safetensors": _weights()})
+    env = serve(hub)
+    r = run_cli("audit", f"hf:{REPO}", "--format", "json", env=env)
+    assert r.code == 0, r.err
+    assert r.json()["source"]["kind"] == "hub" and r.json()["facts"]["weights_license"]["value"] == "MIT"
+    # what was fetched is now cached: offline, the same id reads the cache
+    r = run_cli("audit", f"hf:{REPO}", "--format", "json", env={**env, "HF_HUB_OFFLINE": "1"})
+    assert r.code == 0, r.err
+    assert r.json()["source"]["kind"] == "hf-cache" and r.json()["facts"]["weights_license"]["value"] == "MIT"

@@ -95,6 +95,9 @@ def open_source(spec: str, offline: bool | None = None) -> Snapshot:
     if path.is_file():
         return from_file(path, spec)
     if GIT_URL.search(spec):
+        if offline and not spec.removeprefix("git+").startswith("file://"):
+            raise InputError(spec, "cloning needs the network, and --offline (or HF_HUB_OFFLINE) is set; "
+                                   "clone it yourself and audit the folder")
         return from_git_url(spec)
     if path.is_symlink():
         raise InputError(spec, "broken link: it points to nothing")
@@ -236,7 +239,11 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
     root: Path | None = None
     try:
         if small:
-            root = Path(snapshot_download(repo, revision=info.sha, allow_patterns=[glob.escape(n) for n in small]))
+            # by the revision asked for, not the commit: the cache then records the branch too, so
+            # the same hf:ORG/NAME works offline afterwards
+            root = Path(snapshot_download(repo, revision=rev, allow_patterns=[glob.escape(n) for n in small]))
+            if root.name != info.sha:
+                notes.append((".", f"the branch moved while reading: files are from {root.name}, listing from {info.sha}"))
     except GatedRepoError:
         notes.append((".", "gated: accept the terms on the Hub (and log in) to let trueopen read the card and "
                            "license files; only the listing and the Hub's card metadata were read"))
