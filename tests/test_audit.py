@@ -83,6 +83,8 @@ def test_minilm_folder_offline(minilm_dir: Path):
     front = yaml.safe_load((minilm_dir / "README.md").read_text(encoding="utf-8").split("---")[1])
     assert component(doc, "Model parameters (Final)")["license"] == "Apache-2.0" == doc["facts"]["weights_license"]["value"]
     assert doc["facts"]["datasets"]["value"] == front["datasets"]
+    assert doc["facts"]["language"]["value"] == [front["language"]] and doc["facts"]["pipeline_tag"]["value"] == front["pipeline_tag"]
+    assert doc["release"]["type"] == "embedding"  # sentence-similarity
     assert doc["release"]["training_data"]["disclosure"] == "partial"
     assert doc["card"]["completeness"] == 0.5
     assert doc["card"]["sections"]["intended_use"]["present"] and not doc["card"]["sections"]["limitations"]["present"]

@@ -3,7 +3,6 @@ never an exception, whatever it is fed. Inputs are real files, mutated."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 

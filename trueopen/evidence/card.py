@@ -131,7 +131,7 @@ def parse(text: str, path: str) -> Card:
                 key = line.split(":", 1)[0].strip()
                 if ":" in line and not line[:1].isspace() and key in card.data:
                     card.field_lines.setdefault(key, i + 2)
-            card.eval_results = _eval_results(card.data.get("model-index"), card)
+            card.eval_results = eval_results_from(card.data.get("model-index"), card)
         elif data is not None:
             card.problems.append("front matter is not a mapping of fields")
     lines = text.splitlines()
@@ -153,7 +153,7 @@ def parse(text: str, path: str) -> Card:
         if heading is None and (b := _BOLD_LEAD.match(line)):
             heading, level = b.group(1), 7  # "**Training Factors** We used..." reads as a small heading
         if heading is None:
-            if card.eval_table_line is None and line.lstrip().startswith(("|", "<table")) and _under_eval(card):
+            if card.eval_table_line is None and line.lstrip().startswith(("|", "<table")) and _in_evaluation_section(card):
                 card.eval_table_line = i
             continue
         heading = re.sub(r"<[^>]{0,200}>|[*_`\[\]]", "", heading).strip()
@@ -175,11 +175,11 @@ def section_kind(heading: str) -> str | None:
     return None
 
 
-def _under_eval(card: Card) -> bool:
+def _in_evaluation_section(card: Card) -> bool:
     return bool(card.sections) and card.sections[-1].kind == "evaluation"
 
 
-def _eval_results(model_index: object, card: Card) -> list[dict[str, object]]:
+def eval_results_from(model_index: object, card: Card) -> list[dict[str, object]]:
     if not isinstance(model_index, list):
         return []
     from huggingface_hub.repocard_data import model_index_to_eval_results

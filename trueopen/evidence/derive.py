@@ -200,7 +200,7 @@ def _card(snap: Snapshot, files: list[FileEntry], notices: list[Notice]) -> tupl
     if entry is None or entry.local is None:
         if snap.card_data:
             c = cardmod.Card("README.md (the Hub's metadata)", data=dict(snap.card_data))
-            c.eval_results = cardmod._eval_results(c.data.get("model-index"), c)
+            c.eval_results = cardmod.eval_results_from(c.data.get("model-index"), c)
             return c, None
         return None, None
     if entry.size > cardmod.CARD_LIMIT:
@@ -372,6 +372,12 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
                 ds_ev.append(Evidence(path=c.path, line=link.line, detail=f"links dataset {link.value}"))
     if named:
         facts["datasets"] = Fact(named, ds_ev)
+    if card is not None:
+        for key in ("language", "pipeline_tag", "library_name"):
+            values = card.strings(key)
+            if values:
+                facts[key] = Fact(values if key == "language" else values[0],
+                                  [Evidence(path=card.path, line=card.field_lines.get(key), field=key, detail=", ".join(values[:10]))])
 
     # licenses: the card's declaration governs the weights; a LICENSE text at the top governs code
     weights_lic, code_lic = _license_roles(licenses, card.path if card else None, gguf_meta, final, facts, notices)
