@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception from a library, cut to one line a user can read next to a file name."""
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:limit]
+
+
 class TrueopenError(Exception):
     """Base class; the CLI prints these as one line and exits 2."""
 

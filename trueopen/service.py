@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assessment import Assessment, assess
 from .catalog import loader
@@ -12,6 +13,10 @@ from .errors import TrueopenError
 from .licenses import terms
 from .release import Release, release_from_data
 from . import safeyaml
+
+if TYPE_CHECKING:  # the audit modules load only when an audit runs
+    from .evidence.against import Difference
+    from .evidence.derive import Audit
 
 
 def assess_release(release: Release, catalog: tuple[Release, ...] | None = None, _depth: int = 0) -> Assessment:
@@ -174,13 +179,13 @@ def can(subject: str, questions: list[str], users: int | None = None):
 
 @dataclass
 class AuditResult:
-    audit: object  # evidence.derive.Audit
+    audit: "Audit"
     assessment: Assessment
-    against: tuple[str, list] | None = None
+    against: "tuple[str, list[Difference]] | None" = None
 
     @property
     def has_warnings(self) -> bool:
-        return any(n.level == "warning" for n in self.audit.notices) or bool(self.against and self.against[1])  # type: ignore[attr-defined]
+        return any(n.level == "warning" for n in self.audit.notices) or bool(self.against and self.against[1])
 
 
 def audit(source: str, against: str | None = None, offline: bool | None = None, progress=None) -> AuditResult:
@@ -189,6 +194,8 @@ def audit(source: str, against: str | None = None, offline: bool | None = None, 
     from .evidence import derive, sources
 
     catalog_release = loader.find(against) if against else None  # a bad id fails before any slow work
+    if progress:
+        progress(f"opening {source}")  # a clone or a Hub listing can take a while
     with sources.open_source(source, offline=offline) as snap:
         if progress:
             progress(f"{snap.kind}: {len(snap.listing.files):,} files")

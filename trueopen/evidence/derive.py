@@ -61,7 +61,7 @@ class Fact:
     evidence: list[Evidence]
 
     def to_json(self) -> dict[str, object]:
-        return {"value": self.value, "evidence": [_ev_json(e) for e in self.evidence]}
+        return {"value": self.value, "evidence": [e.model_dump(exclude_none=True) for e in self.evidence]}
 
 
 @dataclass
@@ -85,18 +85,8 @@ class Audit:
             rows.append({"name": spec.name, "released": comp is not None,
                          "license": self.release.effective_license(spec.name) if comp else None,
                          "location": comp.location if comp else None,
-                         "evidence": [_ev_json(e) for e in comp.evidence] if comp else []})
+                         "evidence": [e.model_dump(exclude_none=True) for e in comp.evidence] if comp else []})
         return rows
-
-
-def _ev_json(e: Evidence) -> dict[str, object]:
-    out: dict[str, object] = {"path": e.path}
-    if e.line is not None:
-        out["line"] = e.line
-    if e.field is not None:
-        out["field"] = e.field
-    out["detail"] = e.detail
-    return out
 
 
 def slug(text: str) -> str:
@@ -118,22 +108,20 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
 
     say(f"reading weight headers ({sum(1 for f in files if wmod.is_weight_file(f)):,} files)")
     weight_files = _weights(snap, files, notices)
-    summary = wmod.summarize(weight_files)
-    summary.checkpoints += [b for b in snap.branches if wmod.CHECKPOINT_BRANCH.match(b)]
+    summary = wmod.summarize(weight_files, snap.branches)
     _check_indexes(files, by_rel, notices)
 
     say("reading the model card")
-    card, card_entry = _card(snap, files, notices)
+    card, card_entry, card_text = _card(snap, files, notices)
     readme = next((f for f in files if f.rel.lower() == "readme.md"), None)
     extra_docs = cardmod.parse(read_text(readme) or "", readme.rel) if readme is not None and readme is not card_entry else None
 
     say("identifying licenses")
     licenses = _licenses(files, card_entry, notices)
-    if card is not None and card_entry is None:  # only the Hub's parse of the card could be read
-        for value in card.strings("license"):
-            f = identify.in_tag(value, card.path, "license")
-            if f is not None:
-                licenses.append(f)
+    if card is not None:  # the front matter parsed once, by the card reader (or by the Hub)
+        licenses[:0] = identify.in_card_data(card.data, card.path, card.field_lines)
+        if card_text is not None:
+            licenses.extend(identify.in_text(identify.without_front_matter(card_text), card.path))
 
     code_files = [f for f in files if codemod.is_code(f) and f.local is not None]
     if len(code_files) > codemod.MAX_CODE_FILES:
@@ -161,13 +149,8 @@ def _weights(snap: Snapshot, files: list[FileEntry], notices: list[Notice]) -> l
             continue
         if f.local is not None:
             wf = wmod.read(f)
-        elif f.rel in remote:
-            wf = remote[f.rel]
         else:
-            named = f.suffix.lstrip(".")
-            wf = wmod.WeightFile(f.rel, "pickle" if f.suffix in wmod.PICKLE_SUFFIXES else named, f.size,
-                                 unsafe=f.suffix in wmod.PICKLE_SUFFIXES, checkpoint=wmod.checkpoint_of(f.rel),
-                                 detail="listed by the Hub, not downloaded; format judged by its name")
+            wf = remote.get(f.rel) or wmod.from_listing(f)
         out.append(wf)
         if wf.problem:
             notices.append(Notice("warning", wf.rel, wf.problem))
@@ -194,31 +177,34 @@ def _check_indexes(files: list[FileEntry], by_rel: dict[str, FileEntry], notices
                                                      + ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")))
 
 
-def _card(snap: Snapshot, files: list[FileEntry], notices: list[Notice]) -> tuple[cardmod.Card | None, FileEntry | None]:
+def _card(snap: Snapshot, files: list[FileEntry],
+          notices: list[Notice]) -> tuple[cardmod.Card | None, FileEntry | None, str | None]:
+    """The model card, the file it came from and its text (None when only the Hub's metadata was read)."""
     top = {f.rel.lower(): f for f in files if "/" not in f.rel}
     entry = next((top[n] for n in CARD_NAMES if n in top), None)
     if entry is None or entry.local is None:
         if snap.card_data:
             c = cardmod.Card("README.md (the Hub's metadata)", data=dict(snap.card_data))
             c.eval_results = cardmod.eval_results_from(c.data.get("model-index"), c)
-            return c, None
-        return None, None
+            return c, None, None
+        return None, None, None
     if entry.size > cardmod.CARD_LIMIT:
         notices.append(Notice("warning", entry.rel, f"{entry.size:,} bytes is too large for a model card; not read"))
-        return None, None
+        return None, None, None
     text = read_text(entry, cardmod.CARD_LIMIT)
     if text is None:
         notices.append(Notice("warning", entry.rel, "binary file where a model card was expected; not read"))
-        return None, None
+        return None, None, None
     card = cardmod.parse(text, entry.rel)
     notices.extend(Notice("warning", entry.rel, p) for p in card.problems)
-    return card, entry
+    return card, entry, text
 
 
 def _licenses(files: list[FileEntry], card_entry: FileEntry | None, notices: list[Notice]) -> list[identify.Finding]:
-    wanted = [f for f in files if f.local is not None and f.rel.count("/") <= 1 and
+    """License files and use policies (the card is read by the card reader, not again here)."""
+    wanted = [f for f in files if f.local is not None and f.rel.count("/") <= 1 and f is not card_entry and
               (identify.LICENSE_FILE.match(f.name) or f.rel.split("/")[0].lower() in ("licenses", "license"))
-              and f.name.lower() != "readme.md" or f is card_entry]
+              and f.name.lower() != "readme.md"]
     found = []
     for f in wanted:
         if f.suffix in (".pdf", ".png", ".jpg", ".docx"):
@@ -263,8 +249,8 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
             locations[component] = location
 
     # weights
-    final = [w for w in weight_files if w.checkpoint is None and not wmod.is_training_state(w.rel)
-             and w.format == summary.format]
+    chosen = set(summary.files)
+    final = [w for w in weight_files if w.rel in chosen]
     for w in final[:20]:
         detail = f"{w.format}, {w.bytes:,} bytes" + (f", {w.parameters:,} parameters in {w.tensors} tensors"
                                                      if w.parameters is not None else "")
@@ -473,8 +459,7 @@ def _license_roles(licenses, card_path, gguf_meta, final, facts, notices) -> tup
     ev = [Evidence(path=f.path, line=f.start_line, field="license" if f.match == "tag" else None,
                    detail=f"{f.key} ({f.match}, {round(f.confidence * 100)}%)") for f in declared]
     if weights_lic is None and gguf_meta.get("general.license"):
-        from ..licenses.identify import in_tag
-        f = in_tag(str(gguf_meta["general.license"]), final[0].rel, "general.license")
+        f = identify.in_tag(str(gguf_meta["general.license"]), final[0].rel, "general.license")
         weights_lic = _lic_id(f) if f else f"LicenseRef-{gguf_meta['general.license']}"
         ev.append(Evidence(path=final[0].rel, field="general.license", detail=str(gguf_meta["general.license"])))
     if weights_lic is None:
@@ -501,7 +486,5 @@ def _lic_id(f: identify.Finding) -> str:
 
 def _title(card: cardmod.Card | None) -> str | None:
     """A card's first top-level heading, when it reads like a name rather than a sentence."""
-    heading = next((text for text, _, level in card.headings if level == 1), None) if card else None
-    if heading is None:
-        return None
+    heading = next((text for text, _, level in card.headings if level == 1), "") if card else ""
     return heading if 0 < len(heading) <= 80 and not heading.lower().startswith(("model card", "usage")) else None

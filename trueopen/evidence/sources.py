@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, first_line
 from .files import FileEntry, Listing, walk
 from .weights import WEIGHT_SUFFIXES, WeightFile, from_safetensors_header
 
@@ -228,9 +228,9 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
     except HfHubHTTPError as exc:
         if exc.response is not None and exc.response.status_code in (401, 404):
             raise InputError(spec, f"no model {repo} on the Hugging Face Hub (or it is private)") from None
-        raise InputError(spec, f"the Hub answered: {str(exc).splitlines()[0][:200]}") from None
+        raise InputError(spec, f"the Hub answered: {first_line(exc)}") from None
     except Exception as exc:  # noqa: BLE001 - connection refused, DNS, TLS, timeouts: httpx's own classes
-        raise InputError(spec, f"the Hub could not be reached ({type(exc).__name__}: {_line(exc)}); "
+        raise InputError(spec, f"the Hub could not be reached ({type(exc).__name__}: {first_line(exc)}); "
                                f"audit a downloaded copy with hf:{repo}, or set HF_ENDPOINT") from None
     siblings = [(s.rfilename, s.size or 0) for s in info.siblings or []]
     notes: list[tuple[str, str]] = []
@@ -248,7 +248,7 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
         notes.append((".", "gated: accept the terms on the Hub (and log in) to let trueopen read the card and "
                            "license files; only the listing and the Hub's card metadata were read"))
     except Exception as exc:  # noqa: BLE001 - a failed fetch leaves the listing to audit
-        notes.append((".", f"files not fetched: {_line(exc)}"))
+        notes.append((".", f"files not fetched: {first_line(exc)}"))
     listing = walk(root, allowed=root.parent.parent) if root is not None else Listing()  # snapshots link to ../../blobs
     have = {f.rel for f in listing.files}
     listing.files.extend(FileEntry(name, size, None) for name, size in siblings if name not in have)
@@ -263,7 +263,7 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
                 tensors = {k: (t.dtype, list(t.shape)) for k, t in fm.tensors.items()}
                 remote.append(from_safetensors_header(fname, sizes.get(fname, 0), tensors, fm.metadata or {}))
         except Exception as exc:  # noqa: BLE001 - the Hub answering oddly is a note, not a failure
-            listing.notices.append((".", f"safetensors headers not read: {_line(exc)}"))
+            listing.notices.append((".", f"safetensors headers not read: {first_line(exc)}"))
     try:
         branches = sorted(b.name for b in api.list_repo_refs(repo).branches)
     except Exception:  # noqa: BLE001 - branches are a bonus; the audit stands without them
@@ -272,8 +272,3 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
     card = info.card_data.to_dict() if info.card_data is not None else None
     return Snapshot("hub", spec, f"https://huggingface.co/{repo}", root, listing, repo_id=repo, revision=info.sha,
                     branches=branches, gated=gated, remote_weights=remote, card_data=card)
-
-
-def _line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]

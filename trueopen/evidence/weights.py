@@ -8,8 +8,10 @@ import json
 import math
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..errors import first_line
 from .files import FileEntry, read_head
 
 WEIGHT_SUFFIXES = {".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle",
@@ -180,11 +182,24 @@ def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
                 tensors.append((sl.get_dtype(), list(sl.get_shape())))
             meta = f.metadata() or {}
     except (SafetensorError, OSError, ValueError) as exc:
-        wf.problem = f"malformed safetensors header: {_first_line(exc)}"
+        wf.problem = f"malformed safetensors header: {first_line(exc)}"
         return wf
     _tensor_stats(wf, tensors)
-    wf.metadata = {k: v for k, v in list(meta.items())[:50] if isinstance(v, str) and len(v) <= 500}
+    wf.metadata = _short_strings(meta)
     return wf
+
+
+def _short_strings(meta: dict) -> dict[str, object]:
+    """Free-form header metadata, kept small: the first 50 string values up to 500 characters."""
+    return {k: v for k, v in list(meta.items())[:50] if isinstance(v, str) and len(v) <= 500}
+
+
+def from_listing(entry: FileEntry) -> WeightFile:
+    """A weight file known only by name and size (listed by the Hub, not downloaded)."""
+    unsafe = entry.suffix in PICKLE_SUFFIXES
+    return WeightFile(entry.rel, "pickle" if unsafe else entry.suffix.lstrip("."), entry.size, unsafe=unsafe,
+                      checkpoint=checkpoint_of(entry.rel),
+                      detail="listed by the Hub, not downloaded; format judged by its name")
 
 
 def from_safetensors_header(rel: str, size: int, tensors: dict[str, tuple[str, list[int]]],
@@ -192,7 +207,7 @@ def from_safetensors_header(rel: str, size: int, tensors: dict[str, tuple[str, l
     """A safetensors file known only by a header read remotely (the Hub's range requests)."""
     wf = WeightFile(rel, "safetensors", size, checkpoint=checkpoint_of(rel))
     _tensor_stats(wf, list(tensors.values()))
-    wf.metadata = {k: v for k, v in list(metadata.items())[:50] if isinstance(v, str) and len(v) <= 500}
+    wf.metadata = _short_strings(metadata)
     wf.detail = "header read by range request"
     return wf
 
@@ -224,7 +239,7 @@ def _gguf(entry: FileEntry, wf: WeightFile) -> WeightFile:
                     meta[key] = fld.contents()
         tensors = [(t.tensor_type.name, [int(x) for x in t.shape]) for t in reader.tensors]
     except Exception as exc:  # noqa: BLE001 - any failure of a parser on untrusted bytes is a finding
-        wf.problem = f"malformed GGUF file: {_first_line(exc)}"
+        wf.problem = f"malformed GGUF file: {first_line(exc)}"
         return wf
     _tensor_stats(wf, tensors)
     ft = meta.get("general.file_type")
@@ -253,7 +268,7 @@ def _onnx(entry: FileEntry, wf: WeightFile) -> WeightFile:
         wf.detail = "onnx is not installed: parameters not counted"
         return wf
     except (DecodeError, OSError, ValueError, RuntimeError, RecursionError) as exc:
-        wf.problem = f"malformed ONNX file: {_first_line(exc)}"
+        wf.problem = f"malformed ONNX file: {first_line(exc)}"
         return wf
     _tensor_stats(wf, tensors)
     return wf
@@ -266,17 +281,12 @@ def read_index(entry: FileEntry) -> tuple[dict[str, object], str | None]:
     try:
         data = json.loads(read_head(entry, INDEX_LIMIT).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        return {}, f"malformed index JSON: {_first_line(exc)}"
+        return {}, f"malformed index JSON: {first_line(exc)}"
     if not isinstance(data, dict) or not isinstance(data.get("weight_map"), dict):
         return {}, "index JSON has no weight_map"
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     shards = sorted({v for v in data["weight_map"].values() if isinstance(v, str)})
     return {"shards": shards, "total_size": meta.get("total_size"), "tensors": len(data["weight_map"])}, None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
 
 
 @dataclass
@@ -301,12 +311,13 @@ class WeightsSummary:
 PREFERENCE = ("safetensors", "gguf", "onnx", "keras", "flax-msgpack", "numpy", "tflite", "pickle", "lfs-pointer")
 
 
-def summarize(files: list[WeightFile]) -> WeightsSummary:
+def summarize(files: list[WeightFile], branches: Sequence[str] = ()) -> WeightsSummary:
     """One parameter count for the release: the safest readable format wins; shards add up; variants
-    of the same weights (fp16 copies, several GGUF quantizations) count once, the largest."""
+    of the same weights (fp16 copies, several GGUF quantizations) count once, the largest.
+    Checkpoint folders and checkpoint-named branches are the intermediate checkpoints."""
     final = [w for w in files if w.checkpoint is None and not is_training_state(w.rel)]
     unsafe = sorted(w.rel for w in files if w.unsafe)
-    checkpoints = sorted({w.checkpoint for w in files if w.checkpoint})
+    checkpoints = sorted({w.checkpoint for w in files if w.checkpoint}) + [b for b in branches if CHECKPOINT_BRANCH.match(b)]
     formats = {w.format for w in final}
     main = next((f for f in PREFERENCE if f in formats), None)
     chosen = [w for w in final if w.format == main]

@@ -82,6 +82,13 @@ def in_front_matter(text: str, path: str) -> list[Finding]:
         return []
     lines = {k: i + 2 for i, line in enumerate(m.group(1).splitlines()) for k in ("license", "license_name", "license_link")
              if line.startswith(k + ":")}
+    return in_card_data(data, path, lines)
+
+
+def in_card_data(data: dict, path: str, lines: dict[str, int] | None = None) -> list[Finding]:
+    """The license fields of card metadata already parsed (by the audit, or by the Hub);
+    `lines` maps a field to its line in the card, when known."""
+    lines = lines or {}
     out = []
     declared = data.get("license")
     values = declared if isinstance(declared, list) else [declared] if declared else []
@@ -102,7 +109,7 @@ def in_front_matter(text: str, path: str) -> list[Finding]:
     return out
 
 
-def _without_front_matter(text: str) -> str:
+def without_front_matter(text: str) -> str:
     """The text with its front matter blanked, line numbers kept: tags are read once, as tags."""
     m = _FRONT_MATTER.match(text)
     return "\n" * m.group(0).count("\n") + text[m.end():] if m else text
@@ -111,7 +118,7 @@ def _without_front_matter(text: str) -> str:
 def in_file(path: Path, shown: str | None = None) -> list[Finding]:
     shown = shown or str(path)
     text = read_text(path)
-    return [*in_front_matter(text, shown), *in_text(_without_front_matter(text), shown)]
+    return [*in_front_matter(text, shown), *in_text(without_front_matter(text), shown)]
 
 
 def license_files(folder: Path) -> list[Path]:
@@ -131,7 +138,7 @@ def identify(target: str, stdin_text: str | None = None) -> list[Finding]:
     """Everything `trueopen license TARGET` reports, in file order."""
     if target == "-":
         text = stdin_text or ""
-        return [*in_front_matter(text, "-"), *in_text(_without_front_matter(text), "-")]
+        return [*in_front_matter(text, "-"), *in_text(without_front_matter(text), "-")]
     path = Path(target)
     if path.is_dir():
         out = []

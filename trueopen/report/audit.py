@@ -12,7 +12,7 @@ from rich.text import Text
 from ..assessment import Assessment
 from ..evidence.against import Difference
 from ..evidence.card import SECTION_TITLES
-from ..evidence.derive import Audit, _ev_json
+from ..evidence.derive import Audit
 from . import jsonout
 from .terminal import VERDICT_STYLE, _pct
 
@@ -101,7 +101,7 @@ def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = Fal
             value = fact.value if not isinstance(fact.value, list) else f"{len(fact.value)} items: " + ", ".join(map(str, fact.value[:6]))
             console.print(f"  {name}: {value}", highlight=False, markup=False)
             for e in fact.evidence[:10]:
-                console.print(f"      {_ev_text(_ev_json(e))}", style="dim", highlight=False, markup=False)
+                console.print(f"      {_ev_text(e.model_dump(exclude_none=True))}", style="dim", highlight=False, markup=False)
         kinds = sorted({h.detail for h in audit.frameworks})
         if kinds:
             console.print("  frameworks: " + "; ".join(kinds[:20]), highlight=False, markup=False)
