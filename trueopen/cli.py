@@ -31,6 +31,8 @@ app = typer.Typer(
         "  trueopen can llama-2-7b --users 800M --distill\n\n"
         "                                     may we? per question, citing the clause\n\n"
         "  trueopen import mof model.yml      score a Model Openness Framework file as MOT does\n\n"
+        "  trueopen list --producer openai    one producer's releases in date order\n\n"
+        "  trueopen producers                 who went from open to closed, and who stayed open\n\n"
         "  trueopen validate                  check catalog entries (or given files)"
     ),
     no_args_is_help=True,
@@ -106,14 +108,14 @@ def list_(
     producer: Optional[str] = typer.Option(None, help="only this producer (part of the name is enough)"),
     license: Optional[str] = typer.Option(None, "--license", help="only releases with a component under this license"),
     mof_class: Optional[int] = typer.Option(None, "--mof-class", min=0, max=3, help="MOF class 1, 2 or 3; 0 for unclassified"),
-    sort: Sort = typer.Option(Sort.name, help="sort order"),
+    sort: Optional[Sort] = typer.Option(None, help="sort order (default: name; date with --producer)"),
     format: Format = FORMAT_OPT,
 ) -> None:
     """Models in the bundled catalog, with their verdicts."""
     flt = service.ListFilter(verdict=verdict.value if verdict else None, producer=producer,
                              license=license, mof_class=mof_class)
     try:
-        rows = service.list_assessments(flt, sort.value)
+        rows = service.list_assessments(flt, sort.value if sort else ("date" if producer else "name"))
     except TrueopenError as exc:
         _fail(str(exc))
     if format is Format.json:
@@ -290,24 +292,121 @@ def import_mof(
         raise typer.Exit(1)
 
 
+def _write_snapshot(data: dict, out_path: Optional[Path]) -> None:
+    """Write next to the target and rename, so a failed import never leaves half a snapshot."""
+    text = jsonout.dumps(data) + "\n"
+    if out_path is None:
+        sys.stdout.write(text)
+        return
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out_path)
+    except OSError as exc:
+        _fail(f"{out_path}: cannot write: {exc.strerror or exc}")
+
+
+REVISION_OPT = typer.Option(None, "--revision", help="commit the files were read at (read from .git when there is one)")
+OUT_OPT = typer.Option(None, "--out", "-o", help="write the snapshot here (default: standard output)")
+
+
+@import_app.command("models.dev")
+def import_models_dev(
+    path: Path = typer.Argument(..., help="a checkout of github.com/anomalyco/models.dev, or its published api.json"),
+    revision: Optional[str] = REVISION_OPT,
+    out_path: Optional[Path] = OUT_OPT,
+) -> None:
+    """Snapshot models.dev's facts (release dates, open weights, limits, first-party prices).
+
+    The snapshot carries models.dev's MIT license and the revision, so every fact a catalog entry
+    takes from it cites the exact file. Refresh the bundled one with:
+
+      trueopen import models.dev ./models.dev -o trueopen/catalog/imported/models-dev.json
+    """
+    try:
+        data, _ = service.import_catalog("models.dev", path, revision)
+    except TrueopenError as exc:
+        _fail(str(exc))
+    _write_snapshot(data, out_path)
+    if out_path is not None:
+        n = len(data["models"])
+        ow = sum(1 for m in data["models"].values() if m.get("open_weights"))
+        err.print(f"{out_path}: {n} models ({ow} with open weights) from models.dev @ {data['source']['revision']}",
+                  highlight=False, markup=False)
+
+
+@import_app.command("osai-index")
+def import_osai_index(
+    path: Path = typer.Argument(..., help="a checkout of github.com/Language-Technology-Assessment/main-database"),
+    revision: Optional[str] = REVISION_OPT,
+    out_path: Optional[Path] = OUT_OPT,
+) -> None:
+    """Snapshot the Open Source AI Index's grades (12 parameters per model family) and links.
+
+    The Index's notes are its own prose and are left out; grades and evidence links are kept,
+    with the Index's CC BY 4.0 attribution. Files that cannot be read are reported (exit 1) and
+    the rest are still imported.
+    """
+    try:
+        data, problems = service.import_catalog("osai-index", path, revision)
+    except TrueopenError as exc:
+        _fail(str(exc))
+    for p in problems:
+        err.print(f"warning: {p}", highlight=False, markup=False)
+    _write_snapshot(data, out_path)
+    if out_path is not None:
+        err.print(f"{out_path}: {len(data['profiles'])} project files from the Index @ {data['source']['revision']}",
+                  highlight=False, markup=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def producers(
+    producer: Optional[str] = typer.Argument(None, help="one producer (id or name): its releases in date order"),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Who makes the models, and the strategy their releases show (open to closed, always open...).
+
+    The strategy is read off the catalog's releases in date order: the first release against those
+    of the producer's latest year.
+    """
+    try:
+        rows = service.producer_summaries(producer)
+    except TrueopenError as exc:
+        _fail(str(exc))
+    if format is Format.json:
+        _print_json([jsonout.producer(p) for p in rows])
+    elif format is Format.md:
+        sys.stdout.write(markdown.producers(rows))
+    else:
+        terminal.producers(rows, out, detailed=producer is not None)
+
+
 @app.command()
 def validate(
     files: Optional[List[Path]] = typer.Argument(None, help="catalog entries or MOF files; none: the bundled catalog"),
+    notes: bool = typer.Option(False, "--notes", help="also show where other catalogs (models.dev) say otherwise"),
     format: Format = FORMAT_OPT,
 ) -> None:
-    """Check catalog entries or MOF files: schema, a source and date on every fact, known licenses.
+    """Check catalog entries or MOF files: schema, a source and date on every fact, known licenses
+    and producers, ids listed in other catalogs, and facts quoted from models.dev still matching it.
 
     Exit 0 when all is clean, 1 when there are findings, 2 when a file cannot be read or parsed.
+    Notes (other catalogs disagreeing with a fact that cites its own source) never fail the check.
     """
     results = service.validate(list(files or []))
     if format is Format.json:
-        _print_json([{"path": r.path, "kind": r.kind, "error": r.error, "findings": r.findings} for r in results])
+        _print_json([{"path": r.path, "kind": r.kind, "error": r.error, "findings": r.findings, "notes": r.notes}
+                     for r in results])
     else:
         for r in results:
             if r.error:
                 err.print(f"trueopen: error: {r.error}", highlight=False, markup=False)
             for f in r.findings:
                 out.print(f"{r.path}: {f}", highlight=False, markup=False)
+            for n in r.notes if notes else []:
+                out.print(f"{r.path}: note: {n}", highlight=False, markup=False)
         ok = sum(1 for r in results if not r.error and not r.findings)
         err.print(f"{len(results)} file(s) checked, {ok} clean", highlight=False)
     if any(r.error for r in results):

@@ -27,8 +27,9 @@ class InputError(TrueopenError):
 class NotFound(TrueopenError):
     """A model id that is not in the catalog; carries close matches for 'did you mean'."""
 
-    def __init__(self, query: str, suggestions: list[str]):
+    def __init__(self, query: str, suggestions: list[str], what: str = "model"):
         self.query = query
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no model '{query}' in the catalog.{hint} (see: trueopen list)")
+        listing = "trueopen list" if what == "model" else f"trueopen {what}s"
+        super().__init__(f"no {what} '{query}' in the catalog.{hint} (see: {listing})")

@@ -183,6 +183,16 @@ class Pricing(_Fact):
     currency: str = "USD"
 
 
+class Benchmark(_Fact):
+    """A published score, as the producer or a leaderboard reported it (not re-measured)."""
+
+    name: str = Field(min_length=1, description="e.g. MMLU, GSM8K, HumanEval, GPQA Diamond, LMArena text")
+    score: float
+    unit: Literal["%", "elo", "index"] = "%"
+    setting: str | None = Field(default=None, description="shots, chain of thought, variant of the model")
+    reported_by: str | None = Field(default=None, description="who ran it, when not the producer")
+
+
 class Origin(_Strict):
     """Which input this Release was built from (catalog file, MOF file, folder...)."""
 
@@ -214,6 +224,11 @@ class Release(_Strict):
     documentation: list[DocLink] = Field(default_factory=list)
     package: Package | None = None
     pricing: Pricing | None = None
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+    listed_in: dict[str, str] = Field(
+        default_factory=dict,
+        description="ids in other catalogs: models.dev (lab/model), osai-index (file stem), mot (file stem)",
+    )
     sources: dict[str, Source] = Field(default_factory=dict)
     origin: Origin | None = None
 
@@ -243,6 +258,7 @@ class Release(_Strict):
         if self.license.source is not None:
             refs.append(("license", self.license.source))
         refs.extend((f"components[{c.name}]", c.source) for c in self.components)
+        refs.extend((f"benchmarks[{b.name}]", b.source) for b in self.benchmarks)
         return refs
 
     # ---- derived views -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assessment import Assessment, assess
-from .catalog import loader
+from .catalog import crosscheck, loader, producers
 from .catalog.importers import mof as mof_import
 from .errors import TrueopenError
 from .licenses import terms
@@ -54,7 +54,7 @@ class ListFilter:
         r = a.release
         if self.verdict and a.verdict.level != self.verdict:
             return False
-        if self.producer and loader.normalize(self.producer) not in loader.normalize(r.producer):
+        if self.producer and not _same_producer(self.producer, r):
             return False
         if self.license:
             wanted = loader.normalize(self.license)
@@ -64,6 +64,16 @@ class ListFilter:
         if self.mof_class is not None and (a.mof.mof_class or 0) != self.mof_class:
             return False
         return True
+
+
+def _same_producer(query: str, release: Release) -> bool:
+    """A producer id or alias (openai, zhipu) picks exactly that producer; other text matches
+    part of the producer's name."""
+    try:
+        wanted = producers.find(query)
+    except TrueopenError:
+        return loader.normalize(query) in loader.normalize(release.producer)
+    return producers.of(release, (wanted,)) is not None
 
 
 def list_assessments(flt: ListFilter, sort: str = "name") -> list[Assessment]:
@@ -81,11 +91,53 @@ def list_assessments(flt: ListFilter, sort: str = "name") -> list[Assessment]:
 
 
 @dataclass
+class ProducerSummary:
+    producer: "producers.Producer"
+    strategy: str
+    releases: list[Assessment]  # oldest first
+
+
+def producer_summaries(query: str | None = None) -> list[ProducerSummary]:
+    """Every producer with catalog releases (or the one asked for), its releases in date order."""
+    catalog = loader.load()
+    chosen = [producers.find(query)] if query else list(producers.load())
+    out = []
+    for p in chosen:
+        mine = producers.releases_of(p, catalog)
+        if mine or query:
+            out.append(ProducerSummary(p, producers.strategy(mine), [assess_release(r, catalog) for r in mine]))
+    return out
+
+
+@dataclass
 class ImportResult:
     path: str
     assessment: Assessment | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+
+
+def import_catalog(kind: str, path: Path, revision: str | None, retrieved=None) -> tuple[dict, list[str]]:
+    """A snapshot of models.dev or the Open Source AI Index, ready to commit, and the files
+    that could not be read. The revision pins every fact's URL to the commit it was read at."""
+    from datetime import date as _date
+
+    from .catalog import snapshots
+    from .catalog.importers import modelsdev, osai_index
+    from .errors import InputError
+    from .evidence.sources import git_head
+
+    retrieved = retrieved or _date.today()
+    if revision is None and (path / ".git").is_dir():
+        revision = git_head(path / ".git")
+    api_json = kind == snapshots.MODELS_DEV and path.is_file()
+    if revision is None and not api_json:
+        raise InputError(str(path), "cannot tell which commit this is; pass --revision COMMIT so every fact cites it")
+    if kind == snapshots.MODELS_DEV:
+        records = modelsdev.read(path)
+        return modelsdev.snapshot(records, revision or retrieved.isoformat(), retrieved, from_api_json=api_json), []
+    profiles, problems = osai_index.read_dir(path)
+    return osai_index.snapshot(profiles, revision, retrieved), problems
 
 
 def import_mof(paths: list[Path]) -> list[ImportResult]:
@@ -107,6 +159,7 @@ class ValidationResult:
     kind: str  # catalog / mof
     findings: list[str] = field(default_factory=list)
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # differences from other catalogs; not findings
 
 
 def validate_release(release: Release) -> list[str]:
@@ -125,6 +178,9 @@ def validate_release(release: Release) -> list[str]:
         findings.append(f"component '{n}' is listed more than once")
     if release.access is None:
         findings.append("no access facts (download / gated / API / product)")
+    if producers.of(release) is None:
+        findings.append(f"producer '{release.producer}' is not in producers.yaml")
+    findings += crosscheck.misquoted(release)
     return findings
 
 
@@ -146,9 +202,10 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
                 continue
             release = release_from_data(data, str(p))
             findings = validate_release(release)
+            notes = crosscheck.differences(release)
             if p.parent == loader.data_dir() and release.id != p.stem:
                 findings.append(f"id '{release.id}' differs from the file name '{p.stem}'")
-            out.append(ValidationResult(str(p), "catalog", findings=findings))
+            out.append(ValidationResult(str(p), "catalog", findings=findings, notes=notes))
         except TrueopenError as exc:
             out.append(ValidationResult(str(p), "unknown", error=str(exc)))
     return out

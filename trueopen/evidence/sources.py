@@ -122,7 +122,7 @@ def from_folder(path: Path, spec: str) -> Snapshot:
     listing = walk(path)
     git_dir = path / ".git"
     if git_dir.is_dir():
-        head = _git_head(git_dir)
+        head = git_head(git_dir)
         return Snapshot("git", spec, path.resolve().as_uri(), path, listing, revision=head)
     return Snapshot("folder", spec, path.resolve().as_uri(), path, listing)
 
@@ -136,7 +136,7 @@ def from_file(path: Path, spec: str) -> Snapshot:
     return Snapshot("file", spec, path.resolve().as_uri(), path.parent, listing)
 
 
-def _git_head(git_dir: Path) -> str | None:
+def git_head(git_dir: Path) -> str | None:
     """The checked-out commit, read from .git's files: running git in a repository we audit could
     run its configured helpers, reading two small files cannot."""
     try:

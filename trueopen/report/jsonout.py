@@ -74,5 +74,18 @@ def summary(a: Assessment) -> dict[str, Any]:
     }
 
 
+def producer(p: Any) -> dict[str, Any]:
+    """One row of `trueopen producers`: a service.ProducerSummary."""
+    return {
+        "id": p.producer.id,
+        "name": p.producer.name,
+        "kind": p.producer.kind,
+        "country": p.producer.country,
+        "strategy": p.strategy,
+        "source": p.producer.source.model_dump(mode="json", exclude_none=True),
+        "releases": [summary(a) for a in p.releases],
+    }
+
+
 def dumps(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)

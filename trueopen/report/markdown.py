@@ -60,3 +60,12 @@ def listing(rows: list[Assessment]) -> str:
         out.append(f"| {s['id']} | {s['name']} | {s['producer']} | {s['released'] or ''} | {s['verdict']} | "
                    f"{a.mof.label} | {s['weights_license'] or ''} |")
     return "\n".join(out) + "\n"
+
+
+def producers(rows: list) -> str:
+    out = ["| producer | country | strategy | releases in date order |", "|---|---|---|---|"]
+    for p in rows:
+        seq = "; ".join(f"{a.release.released.date if a.release.released else '?'} {a.release.name} "
+                        f"({a.verdict.level})" for a in p.releases)
+        out.append(f"| {p.producer.name} | {p.producer.country} | {p.strategy} | {seq} |")
+    return "\n".join(out) + "\n"

@@ -113,3 +113,36 @@ def listing(rows: list[Assessment], console: Console) -> None:
                   s["weights_license"] or "")
     console.print(t)
     console.print(f"{len(rows)} release(s)", style="dim")
+
+
+def _open_mark(a: Assessment) -> str:
+    from ..catalog.producers import is_open
+
+    o = is_open(a.release)
+    return "open" if o else "closed" if o is False else "?"
+
+
+def producers(rows: list, console: Console, detailed: bool = False) -> None:
+    """`trueopen producers`: a table of producers, or one producer's releases in date order."""
+    if detailed:
+        for p in rows:
+            console.print(f"{p.producer.name} ({p.producer.country}, {p.producer.kind}): {p.strategy}",
+                          highlight=False, markup=False)
+            t = Table(expand=True)
+            for col in ("released", "id", "name", "weights", "verdict"):
+                t.add_column(col, no_wrap=col in ("released", "verdict"), overflow="fold")
+            for a in p.releases:
+                s = jsonout.summary(a)
+                t.add_row(s["released"] or "", s["id"], s["name"], _open_mark(a),
+                          Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]))
+            console.print(t)
+        return
+    t = Table(expand=True)
+    for col in ("id", "producer", "country", "releases", "strategy", "first", "latest"):
+        t.add_column(col, overflow="fold")
+    for p in rows:
+        first, last = (p.releases[0], p.releases[-1]) if p.releases else (None, None)
+        label = lambda a: f"{a.release.name} ({_open_mark(a)})" if a else ""
+        t.add_row(p.producer.id, p.producer.name, p.producer.country, str(len(p.releases)), p.strategy,
+                  label(first), label(last))
+    console.print(t)

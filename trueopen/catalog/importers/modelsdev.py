@@ -1,0 +1,190 @@
+"""Read models.dev (github.com/anomalyco/models.dev, MIT): release dates, open-weights flags,
+context limits and the producer's own API prices.
+
+Two inputs are accepted: a checkout of the repository (TOML files under `models/<lab>/` and
+`providers/<provider>/models/`) or the `api.json` the site publishes. A model's facts come from
+its lab file, and its price from the lab's own provider file when the lab sells it, because a
+reseller's price says nothing about the model. The result is a snapshot we commit with its
+attribution; the catalog cites it fact by fact.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ...errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+NAME = "models.dev"
+REPOSITORY = "https://github.com/anomalyco/models.dev"
+LICENSE = "MIT"
+COPYRIGHT = "Copyright (c) 2025 models.dev"
+MAX_FILE = 1 << 20
+MAX_API_JSON = 64 << 20
+# models.dev's lab folder -> its own provider folder, where they differ
+OWN_PROVIDER = {"meta": "llama", "moonshotai": "moonshotai", "zhipuai": "zhipuai"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One model as models.dev describes it; None means models.dev does not say."""
+
+    key: str  # lab/model, the id trueopen's catalog uses in listed_in
+    name: str
+    path: str  # file the facts came from, relative to the repository
+    family: str | None = None
+    release_date: str | None = None
+    last_updated: str | None = None
+    open_weights: bool | None = None
+    context: int | None = None
+    output: int | None = None
+    input_per_mtok: float | None = None
+    output_per_mtok: float | None = None
+    price_path: str | None = None
+    weights: list[str] = field(default_factory=list)
+
+
+def _read_toml(path: Path, rel: str) -> dict:
+    try:
+        if path.stat().st_size > MAX_FILE:
+            raise InputError(rel, f"larger than {MAX_FILE} bytes; not a models.dev model file")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(rel, f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(rel, "not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(rel, exc.strerror or "cannot be read") from None
+
+
+def _iso(value: object, where: str, key: str) -> str | None:
+    """models.dev writes dates as strings (YYYY-MM-DD or YYYY-MM); TOML may give a date."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) in (7, 10) and value[:4].isdigit():
+        return value
+    raise InputError(where, f"'{key}' is not a date: {value!r}", field=key)
+
+
+def _int(value: object, where: str, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputError(where, f"'{key}' is not a token count: {value!r}", field=key)
+    return value
+
+
+def _price(value: object, where: str, key: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise InputError(where, f"'{key}' is not a price: {value!r}", field=key)
+    return float(value)
+
+
+def _record(key: str, data: dict, where: str, price: dict | None, price_path: str | None) -> Record:
+    if not isinstance(data.get("name"), str) or not data["name"]:
+        raise InputError(where, "no model name", field="name")
+    limit = data.get("limit") or {}
+    cost = (price or {}).get("cost") or {}
+    weights = [w.get("url") for w in data.get("weights") or [] if isinstance(w, dict) and w.get("url")]
+    ow = data.get("open_weights")
+    return Record(
+        key=key,
+        name=data["name"],
+        path=where,
+        family=data.get("family") if isinstance(data.get("family"), str) else None,
+        release_date=_iso(data.get("release_date"), where, "release_date"),
+        last_updated=_iso(data.get("last_updated"), where, "last_updated"),
+        open_weights=ow if isinstance(ow, bool) else None,
+        context=_int(limit.get("context"), where, "limit.context"),
+        output=_int(limit.get("output"), where, "limit.output"),
+        input_per_mtok=_price(cost.get("input"), price_path or where, "cost.input"),
+        output_per_mtok=_price(cost.get("output"), price_path or where, "cost.output"),
+        price_path=price_path if cost else None,
+        weights=weights,
+    )
+
+
+def read_tree(root: Path) -> list[Record]:
+    """A checkout of the models.dev repository."""
+    models = root / "models"
+    if not models.is_dir():
+        raise InputError(str(root), "no models/ folder: not a models.dev checkout (or pass its api.json)")
+    out = []
+    for lab_dir in sorted(p for p in models.iterdir() if p.is_dir()):
+        lab = lab_dir.name
+        provider = OWN_PROVIDER.get(lab, lab)
+        for f in sorted(lab_dir.glob("*.toml")):
+            rel = f.relative_to(root).as_posix()
+            data = _read_toml(f, rel)
+            pf = root / "providers" / provider / "models" / f.name
+            price, price_rel = None, None
+            if pf.is_file():
+                price_rel = pf.relative_to(root).as_posix()
+                price = _read_toml(pf, price_rel)
+            out.append(_record(f"{lab}/{f.stem}", data, rel, price, price_rel))
+    if not out:
+        raise InputError(str(root), "models/ holds no model files")
+    return out
+
+
+def read_api_json(path: Path) -> list[Record]:
+    """models.dev's published api.json: {provider: {models: {id: {...}}}}. Only first-party
+    providers count (a provider whose id is the lab's), for the reason in the module docstring."""
+    try:
+        if path.stat().st_size > MAX_API_JSON:
+            raise InputError(str(path), f"larger than {MAX_API_JSON >> 20} MiB")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), f"not a readable api.json: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(str(path), "expected an object of providers at the top")
+    labs = {v: k for k, v in OWN_PROVIDER.items()}
+    out = []
+    for provider, pdata in sorted(data.items()):
+        if not isinstance(pdata, dict) or not isinstance(pdata.get("models"), dict):
+            continue
+        lab = labs.get(provider, provider)
+        for mid, m in sorted(pdata["models"].items()):
+            if isinstance(m, dict):
+                where = f"api.json#{provider}/{mid}"
+                out.append(_record(f"{lab}/{mid}", m, where, m, where))
+    return out
+
+
+def read(path: Path) -> list[Record]:
+    if path.is_dir():
+        return read_tree(path)
+    if path.is_file():
+        return read_api_json(path)
+    raise InputError(str(path), "no such file or folder")
+
+
+API_JSON_URL = "https://models.dev/"
+
+
+def snapshot(records: list[Record], revision: str, retrieved: date, from_api_json: bool = False) -> dict:
+    """What we commit: the facts, where they came from, and the license they came under.
+    Facts from api.json cite the published file; from a checkout, the file at its commit."""
+    base = API_JSON_URL if from_api_json else f"{REPOSITORY}/blob/{revision}/"
+    return {
+        "source": {"name": NAME, "repository": REPOSITORY, "revision": revision, "retrieved": retrieved.isoformat(),
+                   "license": LICENSE, "attribution": COPYRIGHT, "url_prefix": base},
+        "models": {r.key: {k: v for k, v in asdict(r).items() if v not in (None, [])} for r in records},
+    }
+
+
+def fact_url(snapshot_data: dict, record: dict, price: bool = False) -> str:
+    """The URL of the file a fact was read from, at the imported revision."""
+    return snapshot_data["source"]["url_prefix"] + (record.get("price_path") if price else record["path"])

@@ -1,0 +1,121 @@
+"""Producers: the organisations behind releases, and the strategy their releases show.
+
+A producer's strategy is read off its catalog releases in date order, so it changes when the
+catalog does: nothing here is asserted by hand except who the organisation is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .. import safeyaml
+from ..errors import InputError, NotFound
+from ..release import Release, Source
+from . import loader
+
+Strategy = Literal["always open", "always closed", "open to closed", "open to mixed",
+                   "closed to open", "closed to mixed", "mixed", "unknown"]
+RECENT = timedelta(days=365)
+
+
+class Producer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list, description="names releases use for it")
+    kind: Literal["company", "non-profit", "academic", "collaboration", "government"]
+    country: str
+    url: str
+    source: Source
+
+    def names(self) -> list[str]:
+        return [self.id, self.name, *self.aliases]
+
+
+def data_path() -> Path:
+    return Path(str(resources.files("trueopen.catalog") / "producers.yaml"))
+
+
+def read(path: Path) -> tuple[Producer, ...]:
+    data = safeyaml.load_file(path)
+    if not isinstance(data, list):
+        raise InputError(str(path), "expected a list of producers")
+    out = []
+    for i, item in enumerate(data):
+        try:
+            out.append(Producer.model_validate(item))
+        except ValidationError as exc:
+            e = exc.errors()[0]
+            raise InputError(str(path), e["msg"], field=f"[{i}]." + ".".join(str(p) for p in e["loc"])) from None
+    seen: dict[str, str] = {}
+    for p in out:
+        for n in p.names():
+            k = loader.normalize(n)
+            if k in seen and seen[k] != p.id:
+                raise InputError(str(path), f"name '{n}' is used by both '{seen[k]}' and '{p.id}'")
+            seen[k] = p.id
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[Producer, ...]:
+    return read(data_path())
+
+
+def of(release: Release, producers: Iterable[Producer] | None = None) -> Producer | None:
+    """The producer a release names, by name or alias."""
+    want = loader.normalize(release.producer)
+    for p in producers if producers is not None else load():
+        if want in {loader.normalize(n) for n in p.names()}:
+            return p
+    return None
+
+
+def find(query: str, producers: Iterable[Producer] | None = None) -> Producer:
+    producers = tuple(producers if producers is not None else load())
+    want = loader.normalize(query)
+    for p in producers:
+        if want in {loader.normalize(n) for n in p.names()}:
+            return p
+    partial = [p for p in producers if any(want and want in loader.normalize(n) for n in p.names())]
+    if len(partial) == 1:
+        return partial[0]
+    raise NotFound(query, [p.id for p in partial][:3] or [], what="producer")
+
+
+def releases_of(producer: Producer, releases: Iterable[Release]) -> list[Release]:
+    """Its releases, oldest first; undated ones last."""
+    mine = [r for r in releases if of(r, (producer,)) is not None]
+    return sorted(mine, key=lambda r: (r.released.date if r.released else date.max, r.name))
+
+
+def is_open(release: Release) -> bool | None:
+    """Weights can be had (downloaded, or after accepting terms): the line that strategies turn on."""
+    if release.access is None:
+        return None
+    return release.access.weights in ("download", "gated")
+
+
+def strategy(releases: list[Release]) -> Strategy:
+    """From dated releases in order: how the first compares with the last year of releases."""
+    dated = [(r.released.date, is_open(r)) for r in releases if r.released and is_open(r) is not None]
+    if not dated:
+        return "unknown"
+    dated.sort()
+    kinds = {o for _, o in dated}
+    if kinds == {True}:
+        return "always open"
+    if kinds == {False}:
+        return "always closed"
+    latest = dated[-1][0]
+    recent = {o for d, o in dated if latest - d <= RECENT}
+    first = dated[0][1]
+    if first:
+        return "open to closed" if recent == {False} else "open to mixed" if recent == {True, False} else "mixed"
+    return "closed to open" if recent == {True} else "closed to mixed" if recent == {True, False} else "mixed"
