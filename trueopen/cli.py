@@ -403,10 +403,10 @@ def validate(
         for r in results:
             if r.error:
                 err.print(f"trueopen: error: {r.error}", highlight=False, markup=False)
-            for f in r.findings:
-                out.print(f"{r.path}: {f}", highlight=False, markup=False)
+            for f in r.findings:  # one finding per line, never wrapped, so it can be grepped
+                out.print(f"{r.path}: {f}", highlight=False, markup=False, soft_wrap=True)
             for n in r.notes if notes else []:
-                out.print(f"{r.path}: note: {n}", highlight=False, markup=False)
+                out.print(f"{r.path}: note: {n}", highlight=False, markup=False, soft_wrap=True)
         ok = sum(1 for r in results if not r.error and not r.findings)
         err.print(f"{len(results)} file(s) checked, {ok} clean", highlight=False)
     if any(r.error for r in results):

@@ -131,12 +131,13 @@ def import_catalog(kind: str, path: Path, revision: str | None, retrieved=None) 
     if revision is None and (path / ".git").is_dir():
         revision = git_head(path / ".git")
     api_json = kind == snapshots.MODELS_DEV and path.is_file()
+    # read first: a wrong folder is a clearer error than a missing revision
+    records = modelsdev.read(path) if kind == snapshots.MODELS_DEV else None
+    profiles, problems = ([], []) if records is not None else osai_index.read_dir(path)
     if revision is None and not api_json:
         raise InputError(str(path), "cannot tell which commit this is; pass --revision COMMIT so every fact cites it")
-    if kind == snapshots.MODELS_DEV:
-        records = modelsdev.read(path)
+    if records is not None:
         return modelsdev.snapshot(records, revision or retrieved.isoformat(), retrieved, from_api_json=api_json), []
-    profiles, problems = osai_index.read_dir(path)
     return osai_index.snapshot(profiles, revision, retrieved), problems
 
 

@@ -30,6 +30,10 @@ class Grade:
     reason: str
 
 
+def _archived(url: str) -> bool:
+    return "arxiv.org/" in url
+
+
 def _is_tuned(release: Release) -> bool:
     return bool(release.treatment) and release.treatment != "pre-trained"
 
@@ -108,7 +112,8 @@ def assess(release: Release) -> dict[str, Grade]:
     else:
         g["architecture"] = Grade(CLOSED, "architecture not documented")
 
-    preprints = release.docs("preprint")
+    # The Index counts any archived preprint: a technical report posted to arXiv is one.
+    preprints = release.docs("preprint") + [d for d in release.docs("technical-report") if _archived(d.url)]
     reports = release.docs("technical-report")
     if preprints:
         g["preprint"] = Grade(OPEN, f"preprint: {preprints[0].url}")

@@ -1,0 +1,18 @@
+"""Regenerate docs/disagreements.md from the catalog and the imported Open Source AI Index."""
+
+from pathlib import Path
+
+from trueopen import service
+from trueopen.catalog import disagreements, loader
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "disagreements.md"
+
+
+def render() -> str:
+    listed = [service.assess_release(r) for r in loader.load() if "osai-index" in r.listed_in]
+    return disagreements.markdown(disagreements.rows(listed), len(listed))
+
+
+if __name__ == "__main__":
+    OUT.write_text(render(), encoding="utf-8")
+    print(f"wrote {OUT}")
