@@ -57,6 +57,15 @@ def test_unknown_weights_license_gives_unknown_not_a_guess():
     assert a.verdict.level == "unknown" and not a.osaid.conformant and not a.osaid.determined
 
 
+def test_weights_license_not_recorded_is_unknown_but_unlicensed_is_restricted():
+    r = make("Apache-2.0", code=[C.INFERENCE_CODE], data="none")
+    comps = [c if c.name != C.WEIGHTS else c.model_copy(update={"license": None}) for c in r.components]
+    a = assess(r.model_copy(update={"components": comps}))
+    assert a.verdict.level == "unknown" and "no license for them is recorded" in a.verdict.reasons[0]
+    b = assess(make("unlicensed", code=[C.INFERENCE_CODE], data="none"))
+    assert b.verdict.level == "restricted-weights" and "no license" in b.verdict.reasons[0]
+
+
 def test_fine_tune_of_a_non_conformant_base_is_not_open_source():
     base = assess(make("LicenseRef-llama2"))
     tuned = make("Apache-2.0", base="llama")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import safeyaml
 from ..errors import InputError, NotFound
-from ..release import Release, release_from_data
+from ..release import Origin, Release, release_from_data
 
 
 def data_dir() -> Path:
@@ -23,7 +23,7 @@ def read_entry(path: Path) -> Release:
     release = release_from_data(safeyaml.load_file(path), str(path))
     if release.id != path.stem:
         raise InputError(str(path), f"id '{release.id}' differs from the file name '{path.stem}'", field="id")
-    return release.model_copy(update={"origin": {"kind": "catalog", "path": str(path)}})
+    return release.model_copy(update={"origin": Origin(kind="catalog", path=str(path))})
 
 
 def read_dir(folder: Path) -> list[Release]:

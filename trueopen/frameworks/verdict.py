@@ -77,6 +77,9 @@ def decide(release: Release, osaid: OsaidResult) -> Verdict:
             "Weights, training code and training data information are released under open terms "
             "(conforms to OSI's Open Source AI Definition 1.0).",))
     lic = release.effective_license(C.WEIGHTS)
+    if lic is None and weights.license is None and not osaid.conformant:
+        # a license left out is not known, which is not the same as "released with no license"
+        return Verdict("unknown", ("Weights are released, but no license for them is recorded.",))
     free = T.grants_freedoms(lic)
     missing = _missing_parts(osaid)
     if free is None:
