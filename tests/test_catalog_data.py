@@ -114,7 +114,8 @@ def test_producers_command_reads_strategies_off_release_history(cli):
     assert res.code == 0, res.err
     rows = {p["id"]: p for p in res.json()}
     for p in rows.values():
-        kinds = [r["access"] in ("download", "gated") for r in p["releases"] if r["released"]]
+        kinds = [r["access"] in ("download", "gated") for r in p["releases"]
+                 if r["released"] and r["access"] not in (None, "none")]
         if kinds and all(kinds):
             assert p["strategy"] == "always open"
         elif kinds and not any(kinds):
@@ -141,6 +142,8 @@ def test_strategy_rules_on_hand_built_histories():
     assert producers.strategy([_rel("a", "2020-01-01", "none"), _rel("b", "2024-01-01", "download")]) == "closed to open"
     assert producers.strategy([_rel("a", "2020-01-01", "gated")]) == "always open"
     assert producers.strategy([]) == "unknown"
+    retired = _rel("r", "2019-01-01", "none")  # no API, no product: says nothing about strategy
+    assert producers.strategy([retired, _rel("b", "2024-01-01", "download")]) == "always open"
 
 
 def test_every_release_names_a_known_producer_and_ids_are_unique():

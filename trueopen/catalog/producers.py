@@ -96,10 +96,13 @@ def releases_of(producer: Producer, releases: Iterable[Release]) -> list[Release
 
 
 def is_open(release: Release) -> bool | None:
-    """Weights can be had (downloaded, or after accepting terms): the line that strategies turn on."""
-    if release.access is None:
+    """Weights can be had (downloaded, or after accepting terms): the line that strategies turn on.
+    None when unknown, and for releases with no public channel at all (a paper with its code, a
+    retired or withdrawn model): those say nothing about how the producer ships models."""
+    a = release.access
+    if a is None or (a.weights == "none" and not a.api and not a.product):
         return None
-    return release.access.weights in ("download", "gated")
+    return a.weights in ("download", "gated")
 
 
 def strategy(releases: list[Release]) -> Strategy:
