@@ -129,9 +129,9 @@ def test_producers_command_reads_strategies_off_release_history(cli):
     assert cli("producers", "nosuchlab").code == 2
 
 
-def _rel(id: str, d: str, weights: str) -> Release:
+def _rel(id: str, d: str, weights: str, api: bool = True) -> Release:
     return Release.model_validate({"id": id, "name": id, "producer": "X", "released": {"date": d, "source": "s"},
-                                   "access": {"weights": weights, "source": "s"},
+                                   "access": {"weights": weights, "api": api, "source": "s"},
                                    "sources": {"s": {"url": "https://example.org", "as_of": "2026-01-01"}}})
 
 
@@ -142,7 +142,7 @@ def test_strategy_rules_on_hand_built_histories():
     assert producers.strategy([_rel("a", "2020-01-01", "none"), _rel("b", "2024-01-01", "download")]) == "closed to open"
     assert producers.strategy([_rel("a", "2020-01-01", "gated")]) == "always open"
     assert producers.strategy([]) == "unknown"
-    retired = _rel("r", "2019-01-01", "none")  # no API, no product: says nothing about strategy
+    retired = _rel("r", "2019-01-01", "none", api=False)  # no API, no product: says nothing about strategy
     assert producers.strategy([retired, _rel("b", "2024-01-01", "download")]) == "always open"
 
 
