@@ -127,6 +127,8 @@ def test_producers_command_reads_strategies_off_release_history(cli):
     one = cli("producers", "baidu")
     assert one.code == 0 and "ERNIE Bot" in one.out and "ERNIE 4.5" in one.out
     assert cli("producers", "nosuchlab").code == 2
+    typo = cli("list", "--producer", "opnai")
+    assert typo.code == 2 and "Did you mean: openai?" in typo.err
 
 
 def _rel(id: str, d: str, weights: str, api: bool = True) -> Release:

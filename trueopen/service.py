@@ -77,6 +77,8 @@ def _same_producer(query: str, release: Release) -> bool:
 
 
 def list_assessments(flt: ListFilter, sort: str = "name") -> list[Assessment]:
+    if flt.producer and not any(_same_producer(flt.producer, r) for r in loader.load()):
+        producers.find(flt.producer)  # no such producer: say so, with close names, rather than list nothing
     rows = [a for a in all_assessments() if flt.accepts(a)]
     order = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}
     keys = {

@@ -6,6 +6,7 @@ catalog does: nothing here is asserted by hand except who the organisation is.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -86,7 +87,12 @@ def find(query: str, producers: Iterable[Producer] | None = None) -> Producer:
     partial = [p for p in producers if any(want and want in loader.normalize(n) for n in p.names())]
     if len(partial) == 1:
         return partial[0]
-    raise NotFound(query, [p.id for p in partial][:3] or [], what="producer")
+    if not partial:
+        names = {loader.normalize(n): p.id for p in producers for n in p.names()}
+        partial_ids = [names[c] for c in difflib.get_close_matches(want, list(names), n=3, cutoff=0.6)]
+    else:
+        partial_ids = [p.id for p in partial]
+    raise NotFound(query, list(dict.fromkeys(partial_ids))[:3], what="producer")
 
 
 def releases_of(producer: Producer, releases: Iterable[Release]) -> list[Release]:
