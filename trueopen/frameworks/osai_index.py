@@ -76,7 +76,8 @@ def assess(release: Release) -> dict[str, Grade]:
     g["llmdata"] = _data(release.training_data, datasets_open, "pretraining data")
     g["llmweights"] = _weights(release)
     if _is_tuned(release):
-        g["rldata"] = _data(release.tuning_data, False, "tuning data") if release.tuning_data else Grade(
+        # the Datasets component covers every dataset released, tuning sets included
+        g["rldata"] = _data(release.tuning_data, datasets_open, "tuning data") if release.tuning_data else Grade(
             CLOSED, "tuning data not disclosed")
         g["rlweights"] = _weights(release)
     else:
