@@ -163,7 +163,10 @@ def _models_dev_tree(root: Path) -> Path:
     (root / "models" / "acme" / "rocket-1.toml").write_text(
         'name = "Rocket 1"\nfamily = "rocket"\nrelease_date = "2025-03-04"\nlast_updated = "2025-03-04"\n'
         'open_weights = true\n\n[limit]\ncontext = 131_072\noutput = 8_192\n\n'
-        '[[weights]]\nlabel = "Hugging Face"\nurl = "https://huggingface.co/acme/rocket-1"\n', encoding="utf-8")
+        '[[weights]]\nlabel = "Hugging Face"\nurl = "https://huggingface.co/acme/rocket-1"\n\n'
+        '[[benchmarks]]\nname = "SWE-Bench Verified"\nscore = 61.5\nmetric = "resolve rate"\n'
+        'source = "https://www.swebench.com/"\ndate = "2025-04-01"\n\n'
+        '[[benchmarks]]\nname = "Unsourced"\nscore = 99\n', encoding="utf-8")
     (root / "models" / "acme" / "rocket-pro.toml").write_text(
         'name = "Rocket Pro"\nrelease_date = "2025-06"\nopen_weights = false\n\n[limit]\ncontext = 200_000\n', encoding="utf-8")
     (root / "providers" / "acme" / "models" / "rocket-pro.toml").write_text(
@@ -184,6 +187,8 @@ def test_import_models_dev_checkout(tmp_path, cli):
     rocket = snap["models"]["acme/rocket-1"]
     assert rocket["context"] == 131072 and rocket["open_weights"] is True
     assert rocket["weights"] == ["https://huggingface.co/acme/rocket-1"]
+    assert rocket["benchmarks"] == [{"name": "SWE-Bench Verified", "score": 61.5, "source": "https://www.swebench.com/",
+                                     "metric": "resolve rate", "date": "2025-04-01"}], "a score without a source is dropped"
     assert "input_per_mtok" not in rocket, "a reseller's price is not the model's price"
     pro = snap["models"]["acme/rocket-pro"]
     assert (pro["input_per_mtok"], pro["output_per_mtok"]) == (3.0, 15.0)
@@ -267,6 +272,10 @@ def test_validate_catches_a_fact_misquoted_from_models_dev(tmp_path, cli):
     good.write_text(yaml.safe_dump(data, sort_keys=False))
     res = cli("validate", str(good))
     assert "not in the imported models.dev snapshot" in res.out and "'wikidata' is not a catalog" in res.out
+    data["benchmarks"] = [{"name": "SWE-Bench Pro", "score": 12.0, "reported_by": "labs.scale.com (via models.dev)",
+                           "source": "models.dev"}]
+    good.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert "benchmark SWE-Bench Pro 12.0 is said to come via models.dev, which does not list it" in cli("validate", str(good)).out
     data["producer"] = "Nobody Labs"
     good.write_text(yaml.safe_dump(data, sort_keys=False))
     assert "producer 'Nobody Labs' is not in producers.yaml" in cli("validate", str(good)).out

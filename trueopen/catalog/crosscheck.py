@@ -14,6 +14,7 @@ from ..release import Release
 from . import snapshots
 
 LISTS = (snapshots.MODELS_DEV, snapshots.OSAI_INDEX, "mot")
+VIA_MODELS_DEV = "(via models.dev)"
 
 
 def _md_record(release: Release) -> dict | None:
@@ -56,6 +57,11 @@ def misquoted(release: Release) -> list[str]:
     for fact, src, ours, theirs in _md_facts(release):
         if _cites_models_dev(release, src) and ours != theirs:
             findings.append(f"{fact} is {ours} citing models.dev, which says {theirs}")
+    rec = _md_record(release)
+    carried = {(b["name"], b["score"]) for b in rec.get("benchmarks", [])} if rec else set()
+    for b in release.benchmarks:
+        if b.reported_by and b.reported_by.endswith(VIA_MODELS_DEV) and (b.name, b.score) not in carried:
+            findings.append(f"benchmark {b.name} {b.score} is said to come via models.dev, which does not list it")
     prefix = snapshots.load(snapshots.MODELS_DEV)["source"]["url_prefix"]
     for k, s in release.sources.items():
         if s.url.startswith(prefix) and snapshots.MODELS_DEV not in release.listed_in:

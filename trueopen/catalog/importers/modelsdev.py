@@ -50,6 +50,7 @@ class Record:
     output_per_mtok: float | None = None
     price_path: str | None = None
     weights: list[str] = field(default_factory=list)
+    benchmarks: list[dict] = field(default_factory=list)  # name, score, metric, source, date: as models.dev cites them
 
 
 def _read_toml(path: Path, rel: str) -> dict:
@@ -99,6 +100,7 @@ def _record(key: str, data: dict, where: str, price: dict | None, price_path: st
     cost = (price or {}).get("cost") or {}
     weights = [w.get("url") for w in data.get("weights") or [] if isinstance(w, dict) and w.get("url")]
     ow = data.get("open_weights")
+    benchmarks = [_benchmark(b, where) for b in data.get("benchmarks") or [] if isinstance(b, dict)]
     return Record(
         key=key,
         name=data["name"],
@@ -113,7 +115,23 @@ def _record(key: str, data: dict, where: str, price: dict | None, price_path: st
         output_per_mtok=_price(cost.get("output"), price_path or where, "cost.output"),
         price_path=price_path if cost else None,
         weights=weights,
+        benchmarks=[b for b in benchmarks if b is not None],
     )
+
+
+def _benchmark(b: dict, where: str) -> dict | None:
+    """A score models.dev carries with the page it was read from; one without a source is dropped."""
+    name, score, source = b.get("name"), b.get("score"), b.get("source")
+    if not (isinstance(name, str) and isinstance(source, str) and source.startswith("https://")):
+        return None
+    out = {"name": name, "score": _price(score, where, "benchmarks.score"), "source": source}
+    if out["score"] is None:
+        return None
+    if isinstance(b.get("metric"), str):
+        out["metric"] = b["metric"]
+    if b.get("date") is not None:
+        out["date"] = _iso(b["date"], where, "benchmarks.date")
+    return out
 
 
 def read_tree(root: Path) -> list[Record]:
