@@ -309,3 +309,27 @@ def test_disagreements_only_where_grades_differ():
             assert (a.osai_index[p].grade != theirs) == (p in diffs)
             agree += p not in diffs
     assert agree > len(listed) * 6, "most grades agree with the Index"
+
+
+def test_gap_shows_best_open_and_closed_score_per_year(cli):
+    res = cli("gap", "MMLU", "--format", "json")
+    assert res.code == 0, res.err
+    rows = res.json()
+    assert [r["year"] for r in rows] == sorted({r["year"] for r in rows}) and len(rows) >= 3
+    scores = {(r.released.date.year, r.access.weights != "none", r.id): b.score
+              for r in loader.load() if r.released and r.access for b in r.benchmarks if b.name == "MMLU"}
+    both = 0
+    for row in rows:
+        for kind, cell in ((True, row["open"]), (False, row["closed"])):
+            same = [s for (y, k, _), s in scores.items() if y == row["year"] and k == kind]
+            if cell is None:
+                assert same == []
+                continue
+            assert scores[(row["year"], kind, cell["release"])] == cell["score"] == max(same)
+        if row["open"] and row["closed"]:
+            both += 1
+            assert row["gap"] == round(row["closed"]["score"] - row["open"]["score"], 2)
+    assert both >= 2
+    assert cli("gap", "MMLU").code == 0 and cli("gap", "HumanEval", "--format", "md").out.startswith("| year |")
+    bad = cli("gap", "MMLUU")
+    assert bad.code == 2 and "Did you mean: MMLU" in bad.err

@@ -33,6 +33,7 @@ app = typer.Typer(
         "  trueopen import mof model.yml      score a Model Openness Framework file as MOT does\n\n"
         "  trueopen list --producer openai    one producer's releases in date order\n\n"
         "  trueopen producers                 who went from open to closed, and who stayed open\n\n"
+        "  trueopen gap MMLU                  the open/closed performance gap, year by year\n\n"
         "  trueopen validate                  check catalog entries (or given files)"
     ),
     no_args_is_help=True,
@@ -381,6 +382,37 @@ def producers(
         sys.stdout.write(markdown.producers(rows))
     else:
         terminal.producers(rows, out, detailed=producer is not None)
+
+
+@app.command()
+def gap(
+    benchmark: str = typer.Argument("MMLU", help="benchmark name as recorded: MMLU, GSM8K, HumanEval, SWE-Bench Verified..."),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """The open/closed performance gap over time: per year, the best published score among releases
+    whose weights can be had and among those whose weights cannot.
+
+    Scores are as the producers or leaderboards published them (see each release's sources); shot
+    counts and settings differ, so each row names the release and the setting behind it.
+    """
+    try:
+        rows = service.benchmark_gap(benchmark)
+    except TrueopenError as exc:
+        _fail(str(exc))
+    if format is Format.json:
+        cell = lambda b: {"score": b[0], "release": b[1], "setting": b[2]} if b else None
+        _print_json([{"year": r.year, "open": cell(r.best_open), "closed": cell(r.best_closed), "gap": r.gap} for r in rows])
+        return
+    cell = lambda b: f"{b[0]:g} {b[1]}" + (f" ({b[2]})" if b[2] else "") if b else "-"
+    if format is Format.md:
+        lines = [f"| year | best open ({benchmark}) | best closed | closed minus open |", "|---|---|---|---|"]
+        lines += [f"| {r.year} | {cell(r.best_open)} | {cell(r.best_closed)} | {'' if r.gap is None else r.gap} |" for r in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    for r in rows:
+        g = "" if r.gap is None else f"   gap {r.gap:+g}"
+        out.print(f"{r.year}  open {cell(r.best_open):<48} closed {cell(r.best_closed):<48}{g}",
+                  highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

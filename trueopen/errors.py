@@ -31,5 +31,5 @@ class NotFound(TrueopenError):
         self.query = query
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        listing = "trueopen list" if what == "model" else f"trueopen {what}s"
+        listing = {"model": "trueopen list", "producer": "trueopen producers"}.get(what, "trueopen list --format json")
         super().__init__(f"no {what} '{query}' in the catalog.{hint} (see: {listing})")

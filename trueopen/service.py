@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from .assessment import Assessment, assess
 from .catalog import crosscheck, loader, producers
 from .catalog.importers import mof as mof_import
-from .errors import TrueopenError
+from .errors import NotFound, TrueopenError
 from .licenses import terms
 from .release import Release, release_from_data
 from . import safeyaml
@@ -109,6 +110,43 @@ def producer_summaries(query: str | None = None) -> list[ProducerSummary]:
         if mine or query:
             out.append(ProducerSummary(p, producers.strategy(mine), [assess_release(r, catalog) for r in mine]))
     return out
+
+
+@dataclass
+class GapRow:
+    year: int
+    best_open: tuple[float, str, str | None] | None  # score, release id, setting
+    best_closed: tuple[float, str, str | None] | None
+
+    @property
+    def gap(self) -> float | None:
+        if self.best_open is None or self.best_closed is None:
+            return None
+        return round(self.best_closed[0] - self.best_open[0], 2)
+
+
+def benchmark_gap(benchmark: str) -> list[GapRow]:
+    """Best published score per year among releases with weights and among those without: the
+    open/closed gap over time. Scores come as producers and leaderboards reported them, with
+    settings that can differ; each row names the release and setting behind it."""
+    want = loader.normalize(benchmark)
+    best: dict[tuple[int, bool], tuple[float, str, str | None]] = {}
+    names = set()
+    for r in loader.load():
+        names.update(b.name for b in r.benchmarks)
+        if r.released is None or r.access is None:
+            continue
+        kind = r.access.weights != "none"  # as released: a retired API model still counts as closed
+        for b in r.benchmarks:
+            if loader.normalize(b.name) == want:
+                key = (r.released.date.year, kind)
+                if key not in best or b.score > best[key][0]:
+                    best[key] = (b.score, r.id, b.setting)
+    if not best:
+        close = difflib.get_close_matches(benchmark, sorted(names), n=3, cutoff=0.4)
+        raise NotFound(benchmark, close, what="benchmark")
+    years = sorted({y for y, _ in best})
+    return [GapRow(y, best.get((y, True)), best.get((y, False))) for y in years]
 
 
 @dataclass
