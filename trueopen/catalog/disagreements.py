@@ -57,18 +57,39 @@ def _our_source(release: Release, param: str) -> str | None:
     return docs[0].url if docs else None
 
 
+RANK = {"closed": 0, "partial": 1, "open": 2}
+
+
 @dataclass(frozen=True)
 class Row:
     difference: IndexDifference
     our_source: str | None
     reading: str
+    decided_by: str
+
+
+def _urls(release: Release) -> set[str]:
+    """Every URL an entry cites, without fragments and trailing slashes."""
+    urls = {s.url for s in release.sources.values()} | {d.url for d in release.documentation}
+    urls |= {c.location for c in release.components if c.location}
+    return {u.split("#")[0].rstrip("/") for u in urls}
+
+
+def _decide(release: Release, d: IndexDifference, our_source: str | None) -> str:
+    theirs = {u.split("#")[0].rstrip("/") for u in d.their_evidence}
+    if theirs & _urls(release) or not theirs:
+        return "the rules: both sides weigh the same sources (see the reading for this parameter)"
+    if RANK[d.theirs] > RANK[d.ours]:
+        return "the Index's evidence, which the entry does not cite: to be read and added, or refuted"
+    return "our source" + (f" ({our_source})" if our_source else "") + ", which the Index does not weigh"
 
 
 def rows(assessments: list[Assessment]) -> list[Row]:
     out = []
     for a in assessments:
         for d in index_differences(a.release, a.osai_index):
-            out.append(Row(d, _our_source(a.release, d.parameter), READINGS[d.parameter]))
+            ours = _our_source(a.release, d.parameter)
+            out.append(Row(d, ours, READINGS[d.parameter], _decide(a.release, d, ours)))
     return sorted(out, key=lambda r: (r.difference.release, r.difference.parameter))
 
 
@@ -90,17 +111,23 @@ def markdown(all_rows: list[Row], compared: int) -> str:
         "Index's evidence. Where the sources agree and the grades still differ, the two rule sets read the "
         "parameter differently; the reading is given once per parameter below.",
         "",
+        "Catalog entries for other members of a family the Index grades (Mistral 7B, OLMo 2, Pythia, BLOOM, "
+        "Yi-34B, Falcon, InternLM, K2 and others) are not compared: the Index's file for that family judges a "
+        "different end model (for example Yi-1.5-34B-Chat, Falcon-H1R-7B, BLOOMZ), so agreement or "
+        "disagreement would say nothing about our entry.",
+        "",
         "## How the rules differ, per parameter",
         "",
     ]
     for p, text in READINGS.items():
         out.append(f"- `{p}`: {text}")
     out += ["", "## Every difference", "",
-            "| release | Index file | parameter | trueopen | Index | our source | Index evidence |",
-            "|---|---|---|---|---|---|---|"]
+            "| release | Index file | parameter | trueopen | Index | our source | Index evidence | decided by |",
+            "|---|---|---|---|---|---|---|---|"]
     for r in all_rows:
         d = r.difference
         ev = " ".join(f"<{u}>" for u in d.their_evidence[:2]) or "(none given)"
         ours = f"<{r.our_source}>" if r.our_source else "(no fact recorded)"
-        out.append(f"| {d.release} | {d.index_key} | `{d.parameter}` | {d.ours}: {d.our_reason} | {d.theirs} | {ours} | {ev} |")
+        out.append(f"| {d.release} | {d.index_key} | `{d.parameter}` | {d.ours}: {d.our_reason} | {d.theirs} | {ours} | {ev} "
+                   f"| {r.decided_by} |")
     return "\n".join(out) + "\n"
