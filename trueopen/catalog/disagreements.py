@@ -68,15 +68,21 @@ class Row:
     decided_by: str
 
 
+def _norm(url: str) -> str:
+    """One spelling per document: no fragment or trailing slash, arXiv PDFs as their abstract page."""
+    url = url.split("#")[0].rstrip("/").replace("arxiv.org/pdf/", "arxiv.org/abs/")
+    return url.removesuffix(".pdf") if "arxiv.org/abs/" in url else url
+
+
 def _urls(release: Release) -> set[str]:
-    """Every URL an entry cites, without fragments and trailing slashes."""
+    """Every URL an entry cites."""
     urls = {s.url for s in release.sources.values()} | {d.url for d in release.documentation}
     urls |= {c.location for c in release.components if c.location}
-    return {u.split("#")[0].rstrip("/") for u in urls}
+    return {_norm(u) for u in urls}
 
 
 def _decide(release: Release, d: IndexDifference, our_source: str | None) -> str:
-    theirs = {u.split("#")[0].rstrip("/") for u in d.their_evidence}
+    theirs = {_norm(u) for u in d.their_evidence}
     if theirs & _urls(release) or not theirs:
         return "the rules: both sides weigh the same sources (see the reading for this parameter)"
     if RANK[d.theirs] > RANK[d.ours]:
