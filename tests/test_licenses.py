@@ -199,3 +199,18 @@ def test_cli_license_errors(cli, tmp_path):
     bomb.write_text("---\n" + "\n".join(laughs) + "\nlicense: mit\n---\n", encoding="utf-8")
     r = cli("license", str(bomb))
     assert r.code == 2 and "README.md" in r.err and "Traceback" not in r.err
+
+
+def test_stale_license_indexes_are_removed_when_a_new_one_is_saved(tmp_path):
+    from trueopen.licenses import index
+
+    for name in ("license-index-0ld0ld0ld0ld0ld0", "license-index-n3wn3wn3wn3wn3wn"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "docs.json").write_text("{}")
+        (tmp_path / name / "starts.npy").write_bytes(b"x")
+    building = tmp_path / "license-index-n3wn3wn3wn3wn3wn.abc123"  # another process's build in progress
+    building.mkdir()
+    (tmp_path / "unrelated").mkdir()
+    index._remove_stale(tmp_path / "license-index-n3wn3wn3wn3wn3wn")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "license-index-n3wn3wn3wn3wn3wn", "license-index-n3wn3wn3wn3wn3wn.abc123", "unrelated"]

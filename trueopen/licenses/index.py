@@ -111,6 +111,17 @@ def load() -> Index:
     index = build([*corpus.scancode_docs(), *corpus.fingerprint_docs()])
     try:
         save(index, folder)
+        _remove_stale(folder)
     except OSError:
         pass
     return index
+
+
+def _remove_stale(current: Path) -> None:
+    """Indexes of older versions (another corpus or fingerprint set) are never read again.
+    Only finished index folders are removed: a temporary one may belong to a running build."""
+    for old in current.parent.glob("license-index-*"):
+        if old != current and "." not in old.name and (old / "docs.json").is_file():
+            for f in old.iterdir():
+                f.unlink()
+            old.rmdir()
