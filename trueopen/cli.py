@@ -400,19 +400,11 @@ def gap(
     except TrueopenError as exc:
         _fail(str(exc))
     if format is Format.json:
-        cell = lambda b: {"score": b[0], "release": b[1], "setting": b[2]} if b else None
-        _print_json([{"year": r.year, "open": cell(r.best_open), "closed": cell(r.best_closed), "gap": r.gap} for r in rows])
-        return
-    cell = lambda b: f"{b[0]:g} {b[1]}" + (f" ({b[2]})" if b[2] else "") if b else "-"
-    if format is Format.md:
-        lines = [f"| year | best open ({benchmark}) | best closed | closed minus open |", "|---|---|---|---|"]
-        lines += [f"| {r.year} | {cell(r.best_open)} | {cell(r.best_closed)} | {'' if r.gap is None else r.gap} |" for r in rows]
-        sys.stdout.write("\n".join(lines) + "\n")
-        return
-    for r in rows:
-        g = "" if r.gap is None else f"   gap {r.gap:+g}"
-        out.print(f"{r.year}  open {cell(r.best_open):<48} closed {cell(r.best_closed):<48}{g}",
-                  highlight=False, markup=False, soft_wrap=True)
+        _print_json([jsonout.gap_row(r) for r in rows])
+    elif format is Format.md:
+        sys.stdout.write(markdown.gap(rows, benchmark))
+    else:
+        terminal.gap(rows, out)
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,7 @@ class ListFilter:
         r = a.release
         if self.verdict and a.verdict.level != self.verdict:
             return False
-        if self.producer and not _same_producer(self.producer, r):
+        if self.producer and not self.has_producer(r):
             return False
         if self.license:
             wanted = loader.normalize(self.license)
@@ -66,19 +67,24 @@ class ListFilter:
             return False
         return True
 
+    @cached_property
+    def _producer(self) -> "producers.Producer | None":
+        """Resolved once per listing, not once per release."""
+        try:
+            return producers.find(self.producer) if self.producer else None
+        except TrueopenError:
+            return None
 
-def _same_producer(query: str, release: Release) -> bool:
-    """A producer id or alias (openai, zhipu) picks exactly that producer; other text matches
-    part of the producer's name."""
-    try:
-        wanted = producers.find(query)
-    except TrueopenError:
-        return loader.normalize(query) in loader.normalize(release.producer)
-    return producers.of(release, (wanted,)) is not None
+    def has_producer(self, release: Release) -> bool:
+        """A producer id or alias (openai, zhipu) picks exactly that producer; other text matches
+        part of the producer's name."""
+        if self._producer is not None:
+            return producers.of(release, (self._producer,)) is not None
+        return loader.normalize(self.producer or "") in loader.normalize(release.producer)
 
 
 def list_assessments(flt: ListFilter, sort: str = "name") -> list[Assessment]:
-    if flt.producer and not any(_same_producer(flt.producer, r) for r in loader.load()):
+    if flt.producer and not any(flt.has_producer(r) for r in loader.load()):
         producers.find(flt.producer)  # no such producer: say so, with close names, rather than list nothing
     rows = [a for a in all_assessments() if flt.accepts(a)]
     order = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}

@@ -40,11 +40,12 @@ def _md_facts(release: Release) -> list[tuple[str, str | None, object, object]]:
     return out
 
 
+def _md_prefix() -> str:
+    return snapshots.load(snapshots.MODELS_DEV)["source"]["url_prefix"]
+
+
 def _cites_models_dev(release: Release, key: str | None) -> bool:
-    if key is None or key not in release.sources:
-        return False
-    prefix = snapshots.load(snapshots.MODELS_DEV)["source"]["url_prefix"]
-    return release.sources[key].url.startswith(prefix)
+    return key is not None and key in release.sources and release.sources[key].url.startswith(_md_prefix())
 
 
 def misquoted(release: Release) -> list[str]:
@@ -62,9 +63,8 @@ def misquoted(release: Release) -> list[str]:
     for b in release.benchmarks:
         if b.reported_by and b.reported_by.endswith(VIA_MODELS_DEV) and (b.name, b.score) not in carried:
             findings.append(f"benchmark {b.name} {b.score} is said to come via models.dev, which does not list it")
-    prefix = snapshots.load(snapshots.MODELS_DEV)["source"]["url_prefix"]
     for k, s in release.sources.items():
-        if s.url.startswith(prefix) and snapshots.MODELS_DEV not in release.listed_in:
+        if s.url.startswith(_md_prefix()) and snapshots.MODELS_DEV not in release.listed_in:
             findings.append(f"source '{k}' cites models.dev but listed_in has no models.dev id")
     return findings
 

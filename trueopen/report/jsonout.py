@@ -87,5 +87,16 @@ def producer(p: Any) -> dict[str, Any]:
     }
 
 
+def gap_row(r: Any) -> dict[str, Any]:
+    """One year of `trueopen gap`: a service.GapRow."""
+    cell = lambda b: {"score": b[0], "release": b[1], "setting": b[2]} if b else None  # noqa: E731
+    return {"year": r.year, "open": cell(r.best_open), "closed": cell(r.best_closed), "gap": r.gap}
+
+
+def gap_cell(b: Any) -> str:
+    """'score release (setting)', or '-' when no release of that kind has a score that year."""
+    return f"{b[0]:g} {b[1]}" + (f" ({b[2]})" if b[2] else "") if b else "-"
+
+
 def dumps(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)

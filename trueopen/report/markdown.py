@@ -69,3 +69,10 @@ def producers(rows: list) -> str:
                         f"({a.verdict.level})" for a in p.releases)
         out.append(f"| {p.producer.name} | {p.producer.country} | {p.strategy} | {seq} |")
     return "\n".join(out) + "\n"
+
+
+def gap(rows: list, benchmark: str) -> str:
+    out = [f"| year | best open ({benchmark}) | best closed | closed minus open |", "|---|---|---|---|"]
+    out += [f"| {r.year} | {jsonout.gap_cell(r.best_open)} | {jsonout.gap_cell(r.best_closed)} | "
+            f"{'' if r.gap is None else r.gap} |" for r in rows]
+    return "\n".join(out) + "\n"

@@ -146,3 +146,10 @@ def producers(rows: list, console: Console, detailed: bool = False) -> None:
         t.add_row(p.producer.id, p.producer.name, p.producer.country, str(len(p.releases)), p.strategy,
                   label(first), label(last))
     console.print(t)
+
+
+def gap(rows: list, console: Console) -> None:
+    for r in rows:
+        g = "" if r.gap is None else f"   gap {r.gap:+g}"
+        console.print(f"{r.year}  open {jsonout.gap_cell(r.best_open):<48} closed {jsonout.gap_cell(r.best_closed):<48}{g}",
+                      highlight=False, markup=False, soft_wrap=True)
