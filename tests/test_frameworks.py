@@ -86,3 +86,10 @@ def test_closed_model_profile():
 def test_no_facts_is_unknown():
     r = Release.model_validate({"id": "u", "name": "U", "producer": "p"})
     assert assess(r).verdict.level == "unknown"
+
+
+def test_cli_verdict_choices_are_the_verdict_levels():
+    from trueopen.cli import Verdict
+    from trueopen.frameworks.verdict import LEVELS
+
+    assert tuple(v.value for v in Verdict) == LEVELS

@@ -57,6 +57,11 @@ def test_ai_license_text_is_identified_exactly(scancode_licenses, scancode_key, 
     found = identify.in_text(text)
     assert [f.key for f in found] == [expected], [(f.key, f.match, f.evidence) for f in found]
     assert found[0].match == "exact" and found[0].confidence == 1.0
+    # The same text inside a model card: no longer a verbatim copy, so the matcher must find it.
+    card = "# Model\n\nThe weights are released under the terms below.\n\n" + text.strip() + "\n\nQuestions: see the repo.\n"
+    found = identify.in_text(card)
+    assert [f.key for f in found] == [expected], [(f.key, f.match, f.evidence) for f in found]
+    assert found[0].match == "exact" and found[0].start_line == 5
 
 
 def test_corpus_license_texts_are_identified(scancode_licenses):
@@ -214,3 +219,24 @@ def test_stale_license_indexes_are_removed_when_a_new_one_is_saved(tmp_path):
     index._remove_stale(tmp_path / "license-index-n3wn3wn3wn3wn3wn")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "license-index-n3wn3wn3wn3wn3wn", "license-index-n3wn3wn3wn3wn3wn.abc123", "unrelated"]
+
+
+def test_derived_tables_are_cached_keyed_by_their_inputs(tmp_path, monkeypatch):
+    from trueopen.licenses import cache
+
+    monkeypatch.setenv("TRUEOPEN_CACHE", str(tmp_path))
+    built = []
+    assert cache.json_table("t", ("v1",), lambda: built.append(1) or {"n": 1}) == {"n": 1}
+    assert cache.json_table("t", ("v1",), lambda: built.append(1) or {"n": 2}) == {"n": 1}  # read back
+    assert cache.json_table("t", ("v2",), lambda: built.append(1) or {"n": 3}) == {"n": 3}
+    assert len(built) == 2 and len(list(tmp_path.glob("t-*.json"))) == 1  # the v1 table is gone
+
+
+def test_unwritable_cache_still_names_licenses(cli, tmp_path, scancode_licenses):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    lic = tmp_path / "LICENSE"
+    lic.write_text(license_body(scancode_licenses / "apache-2.0.LICENSE"), encoding="utf-8")
+    r = cli("license", str(lic), "--format", "json", env={"TRUEOPEN_CACHE": str(blocker / "cache")})
+    assert r.code == 0, r.err
+    assert [(f["key"], f["match"]) for f in r.json()] == [("Apache-2.0", "exact")]

@@ -5,18 +5,35 @@ Exit codes follow linters: 0 clean, 1 findings, 2 usage or input error.
 
 from __future__ import annotations
 
+import importlib
+import json
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-
-from . import __version__, service
+from . import __version__
 from .errors import TrueopenError
-from .frameworks.verdict import LEVELS
-from .report import jsonout, licenses as license_report, markdown, terminal
+
+
+class _Lazy:
+    """A module imported on first use: `trueopen license` and `--help` start in a fraction of the
+    time it takes to load the catalog, the frameworks and pydantic."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name, __package__), attr)
+
+
+service = _Lazy(".service")
+identify = _Lazy(".licenses.identify")  # called directly: naming licenses needs nothing of the catalog
+jsonout = _Lazy(".report.jsonout")
+license_report = _Lazy(".report.licenses")
+markdown = _Lazy(".report.markdown")
+terminal = _Lazy(".report.terminal")
 
 app = typer.Typer(
     help=(
@@ -43,8 +60,26 @@ app = typer.Typer(
 import_app = typer.Typer(help="Read other projects' formats and assess them.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, soft_wrap=True)
+class _LazyConsole:
+    """A rich Console made on first use: JSON output never needs one."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, attr: str):
+        if self._console is None:
+            from rich.console import Console
+
+            options = dict(self._options)
+            if options.pop("stdout_width", False):
+                options["width"] = None if sys.stdout.isatty() else 120
+            self._console = Console(**options)
+        return getattr(self._console, attr)
+
+
+out = _LazyConsole(soft_wrap=False, stdout_width=True)
+err = _LazyConsole(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):
@@ -60,8 +95,6 @@ class Verdict(str, Enum):
     closed = "closed"
     unknown = "unknown"
 
-
-assert tuple(v.value for v in Verdict) == LEVELS
 
 
 class Sort(str, Enum):
@@ -81,7 +114,7 @@ def _fail(message: str) -> None:
 
 
 def _print_json(obj: object) -> None:
-    sys.stdout.write(jsonout.dumps(obj) + "\n")
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command()
@@ -153,7 +186,7 @@ def license_(
     if sys.stderr.isatty():
         err.print("matching license texts...", style="dim", end="\r")
     try:
-        found = service.identify_licenses(target, stdin_text)
+        found = identify.identify(target, stdin_text)
     except TrueopenError as exc:
         _fail(str(exc))
     if format is Format.json:
@@ -295,7 +328,7 @@ def import_mof(
 
 def _write_snapshot(data: dict, out_path: Optional[Path]) -> None:
     """Write next to the target and rename, so a failed import never leaves half a snapshot."""
-    text = jsonout.dumps(data) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if out_path is None:
         sys.stdout.write(text)
         return

@@ -258,13 +258,6 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
     return out
 
 
-def identify_licenses(target: str, stdin_text: str | None = None) -> list:
-    """`trueopen license TARGET`: every license found in a file, folder, stdin, tag or expression."""
-    from .licenses import identify
-
-    return identify.identify(target, stdin_text)
-
-
 def can(subject: str, questions: list[str], users: int | None = None):
     """`trueopen can SUBJECT`: a catalog model's rights (through its weights' license) or a license's."""
     from .errors import InputError, NotFound

@@ -19,9 +19,10 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import TrueopenError
+from . import cache, words
 from .fingerprint import text_shingles
 
-DIST = "licensedcode-data"
+DIST = cache.CORPUS_DIST
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class RefDoc:
     origin: str  # where it came from, for humans
     shingles: np.ndarray  # sorted distinct uint64
     n_words: int
+    digest: str  # words.digest of the text: finds verbatim copies without matching
 
 
 def data_dir() -> Path:
@@ -53,8 +55,9 @@ def data_dir() -> Path:
     return Path(str(dist.locate_file("licensedcode/data")))
 
 
-def version() -> str:
-    return metadata.version(DIST)
+def reference_doc(expression: str, kind: str, origin: str, text: str) -> RefDoc | None:
+    sh, n = text_shingles(text)
+    return RefDoc(expression, kind, origin, sh, n, words.digest(words.split(text))) if len(sh) else None
 
 
 def _split(raw: str) -> tuple[dict[str, str], str]:
@@ -77,27 +80,7 @@ def _split(raw: str) -> tuple[dict[str, str], str]:
 
 @lru_cache(maxsize=1)
 def licenses() -> dict[str, License]:
-    """Key, SPDX id and title of every ScanCode license; cached as JSON beside the index, since
-    naming a match needs it and reading 2,310 files per run cost more than the matching itself."""
-    from . import index  # the cache lives with the index it describes
-
-    cached = index.cache_dir() / f"licenses-{index.cache_key()}.json"
-    try:
-        return {k: License(**v) for k, v in json.loads(cached.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, TypeError):
-        pass
-    out = _read_licenses()
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(json.dumps({k: vars(v) for k, v in out.items()}), encoding="utf-8")
-        tmp.replace(cached)
-    except OSError:
-        pass
-    return out
-
-
-def _read_licenses() -> dict[str, License]:
+    """Key, SPDX id and title of every ScanCode license (names.py keeps what it needs cached)."""
     out = {}
     for path in sorted((data_dir() / "licenses").glob("*.LICENSE")):
         meta, _ = _split(path.read_text(encoding="utf-8", errors="replace"))
@@ -127,18 +110,18 @@ def scancode_docs() -> Iterator[RefDoc]:
         meta, text = _split(path.read_text(encoding="utf-8", errors="replace"))
         if meta.get("is_deprecated") == "yes" or not text.strip():
             continue
-        sh, n = text_shingles(text)
-        if len(sh):
-            yield RefDoc(meta.get("key", path.stem), "text", f"licensedcode/data/licenses/{path.name}", sh, n)
+        doc = reference_doc(meta.get("key", path.stem), "text", f"licensedcode/data/licenses/{path.name}", text)
+        if doc:
+            yield doc
     for path in sorted((base / "rules").glob("*.RULE")):
         meta, text = _split(path.read_text(encoding="utf-8", errors="replace"))
         kind = _rule_kind(meta)
         expr = meta.get("license_expression")
         if kind is None or not expr:
             continue
-        sh, n = text_shingles(text)
-        if len(sh):
-            yield RefDoc(expr, kind, f"licensedcode/data/rules/{path.name}", sh, n)
+        doc = reference_doc(expr, kind, f"licensedcode/data/rules/{path.name}", text)
+        if doc:
+            yield doc
 
 
 @dataclass(frozen=True)
@@ -171,4 +154,4 @@ def fingerprints() -> tuple[Fingerprint, ...]:
 
 def fingerprint_docs() -> Iterator[RefDoc]:
     for fp in fingerprints():
-        yield RefDoc(fp.key, "text", f"fingerprint of {fp.url}", fp.shingles, fp.n_words)
+        yield RefDoc(fp.key, "text", f"fingerprint of {fp.url}", fp.shingles, fp.n_words, fp.sha256)

@@ -6,16 +6,15 @@ SHINGLE words, modulo 2**64) so fingerprints stored in the package stay valid ac
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-SHINGLE = 4  # words per shingle: short notices still get a few, common phrases rarely collide
-_WORD = re.compile(r"\w+", re.UNICODE)
+from . import words as words_of
+from .words import SHINGLE
+
 _MULT = np.uint64(0x9E3779B97F4A7C15)
-_MARKUP = re.compile(r"\{\{|\}\}")  # ScanCode marks required phrases with {{ }}
 
 
 @dataclass(frozen=True)
@@ -28,9 +27,9 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    text = _MARKUP.sub("", text).lower()
+    text = words_of.normalise(text)
     words, starts = [], []
-    for m in _WORD.finditer(text):
+    for m in words_of.WORD.finditer(text):
         words.append(m.group())
         starts.append(m.start())
     hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))

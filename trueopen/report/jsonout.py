@@ -3,7 +3,6 @@ any change that removes or renames a key."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..assessment import Assessment
@@ -96,7 +95,3 @@ def gap_row(r: Any) -> dict[str, Any]:
 def gap_cell(b: Any) -> str:
     """'score release (setting)', or '-' when no release of that kind has a score that year."""
     return f"{b[0]:g} {b[1]}" + (f" ({b[2]})" if b[2] else "") if b else "-"
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False)

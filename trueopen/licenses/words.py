@@ -1,0 +1,40 @@
+"""The words of a text as every license comparison sees them: lower-cased runs of letters and
+digits, with ScanCode's `{{ }}` markup for required phrases removed.
+
+Pure and numpy-free: naming a verbatim copy of a license needs nothing more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+SHINGLE = 4  # words per shingle, the unit every match counts: short notices still get a few,
+# and common phrases rarely collide
+WORD = re.compile(r"\w+", re.UNICODE)
+_MARKUP = re.compile(r"\{\{|\}\}")
+
+
+def normalise(text: str) -> str:
+    if "{{" in text or "}}" in text:
+        text = _MARKUP.sub("", text)
+    return text.lower()
+
+
+def split(text: str) -> list[str]:
+    return WORD.findall(normalise(text))
+
+
+def digest(words: list[str]) -> str:
+    """SHA-256 of the words joined by single spaces: equal for texts that differ only in case,
+    spacing, punctuation or line breaks."""
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def span_lines(norm: str) -> tuple[int, int] | None:
+    """1-based lines of the first and of the last word of a normalised text; None without words."""
+    first = WORD.search(norm)
+    if first is None:
+        return None
+    last = len(norm) - WORD.search(norm[::-1]).end()
+    return norm.count("\n", 0, first.start()) + 1, norm.count("\n", 0, last) + 1
