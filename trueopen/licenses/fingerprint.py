@@ -27,14 +27,16 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    text = words_of.normalise(text)
-    words, starts = [], []
-    for m in words_of.WORD.finditer(text):
-        words.append(m.group())
-        starts.append(m.start())
-    hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
-    newlines = np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
-    lines = (np.searchsorted(newlines, np.asarray(starts, dtype=np.int64)) + 1).astype(np.int32)
+    words: list[str] = []
+    per_line = []
+    findall = words_of.WORD.findall
+    for line in words_of.normalise(text).split("\n"):  # a word never spans lines
+        found = findall(line)
+        words += found
+        per_line.append(len(found))
+    crc = {w: zlib.crc32(w.encode("utf-8")) for w in set(words)}  # a license repeats its words
+    hashes = np.fromiter(map(crc.__getitem__, words), dtype=np.uint64, count=len(words))
+    lines = np.repeat(np.arange(1, len(per_line) + 1, dtype=np.int32), per_line)
     return Tokens(words, hashes, lines)
 
 

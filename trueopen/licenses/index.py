@@ -23,42 +23,41 @@ from . import cache, corpus, verbatim
 
 @dataclass(frozen=True)
 class Index:
+    """Postings: for each distinct shingle of the corpus, the documents that hold it."""
+
     expressions: list[str]  # per document
+    expression_ids: np.ndarray  # int32 per document: equal for equal expressions
     kinds: list[str]
     origins: list[str]
     n_words: np.ndarray  # int32 per document
-    offsets: np.ndarray  # int64, document d owns doc_shingles[offsets[d]:offsets[d+1]]
-    doc_shingles: np.ndarray  # uint64, sorted within each document
-    post_shingles: np.ndarray  # uint64, all (shingle, doc) pairs sorted by shingle
+    sizes: np.ndarray  # int64 per document: its distinct shingles
+    keys: np.ndarray  # uint64, every distinct shingle, sorted
+    key_starts: np.ndarray  # int64, shingle keys[k] is held by post_docs[key_starts[k]:key_starts[k+1]]
     post_docs: np.ndarray  # int32
-
-    def shingles_of(self, doc: int) -> np.ndarray:
-        return self.doc_shingles[self.offsets[doc] : self.offsets[doc + 1]]
-
-    def size(self, doc: int) -> int:
-        return int(self.offsets[doc + 1] - self.offsets[doc])
 
 
 def build(docs) -> Index:
     docs = list(docs)
     sizes = np.array([len(d.shingles) for d in docs], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     flat = np.concatenate([d.shingles for d in docs]) if docs else np.zeros(0, np.uint64)
     owner = np.repeat(np.arange(len(docs), dtype=np.int32), sizes)
     order = np.argsort(flat, kind="stable")
+    keys, counts = np.unique(flat[order], return_counts=True)
+    ids: dict[str, int] = {}
     return Index(
         expressions=[d.expression for d in docs],
+        expression_ids=np.array([ids.setdefault(d.expression, len(ids)) for d in docs], dtype=np.int32),
         kinds=[d.kind for d in docs],
         origins=[d.origin for d in docs],
         n_words=np.array([d.n_words for d in docs], dtype=np.int32),
-        offsets=offsets,
-        doc_shingles=flat,
-        post_shingles=flat[order],
+        sizes=sizes,
+        keys=keys,
+        key_starts=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
         post_docs=owner[order],
     )
 
 
-_ARRAYS = ("n_words", "offsets", "doc_shingles", "post_shingles", "post_docs")
+_ARRAYS = ("expression_ids", "n_words", "sizes", "keys", "key_starts", "post_docs")
 
 
 def save(index: Index, docs: list, folder: Path) -> Path:

@@ -35,23 +35,26 @@ class RawMatch:
 
 def find(index: Index, toks: Tokens) -> list[RawMatch]:
     q = shingles(toks.hashes)
-    if not len(q) or not len(index.post_shingles):
+    if not len(q) or not len(index.keys):
         return []
-    uq = np.unique(q)
-    lo = np.searchsorted(index.post_shingles, uq, side="left")
-    hi = np.searchsorted(index.post_shingles, uq, side="right")
-    hits = hi - lo
-    if not hits.sum():
+    uq, inv = np.unique(q, return_inverse=True)
+    keys, key_starts = np.asarray(index.keys), np.asarray(index.key_starts)
+    at = np.minimum(np.searchsorted(keys, uq), len(keys) - 1)
+    held = keys[at] == uq
+    hits = np.where(held, key_starts[at + 1] - key_starts[at], 0)
+    if not hits.any():
         return []
-    docs = np.asarray(index.post_docs)[np.concatenate([np.arange(a, b) for a, b in zip(lo[hits > 0], hi[hits > 0])])]
-    found = np.bincount(docs, minlength=len(index.expressions))
-    sizes = np.diff(np.asarray(index.offsets))
+    # One row per (shingle of the text, document holding it).
+    row_shingle = np.repeat(np.flatnonzero(held), hits[held])
+    row_doc = np.asarray(index.post_docs)[_ranges(key_starts[at[held]], hits[held])]
+    found = np.bincount(row_doc, minlength=len(index.expressions))
+    sizes = np.asarray(index.sizes)
     coverage = np.divide(found, sizes, out=np.zeros(len(sizes)), where=sizes > 0)
     eligible = np.flatnonzero((coverage >= NEAR) | ((coverage >= PARTIAL) & (found >= MIN_PARTIAL_SHINGLES)))
     if not len(eligible):
         return []
     top = _best_per_expression(index, eligible, found, sizes)
-    masks = {int(d): _member(q, index.shingles_of(int(d))) for d in top}
+    masks = dict(zip(top, _members(top, len(index.expressions), row_doc, row_shingle, len(uq))[:, inv]))
 
     covered = np.zeros(len(q), dtype=bool)
     out: list[RawMatch] = []
@@ -60,9 +63,9 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
         for d, mask in masks.items():
             new = mask & ~covered
             gain = int(new.sum())
-            size = index.size(d)
+            size = int(sizes[d])
             score = gain - 0.5 * (size - int(found[d]))  # positive above a third: PARTIAL decides
-            if gain and (best is None or score > best_score or (score == best_score and size > index.size(best))):
+            if gain and (best is None or score > best_score or (score == best_score and size > sizes[best])):
                 best, best_score, best_new = d, score, new
         if best is None or best_score <= 0:
             break
@@ -79,11 +82,22 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
     return out
 
 
-def _member(q: np.ndarray, sorted_ref: np.ndarray) -> np.ndarray:
-    """np.isin for a reference that is already sorted: one binary search, no re-sorting."""
-    pos = np.searchsorted(sorted_ref, q)
-    pos[pos == len(sorted_ref)] = 0
-    return np.asarray(sorted_ref)[pos] == q
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of range(s, s + c) for each start and count, without a Python loop."""
+    total = int(counts.sum())
+    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return np.arange(total, dtype=np.int64) + shift
+
+
+def _members(docs: list[int], n_docs: int, row_doc: np.ndarray, row_shingle: np.ndarray, n_shingles: int) -> np.ndarray:
+    """For each of `docs`, which of the text's distinct shingles it holds (one boolean row each)."""
+    slot = np.full(n_docs, -1, dtype=np.int64)
+    slot[docs] = np.arange(len(docs))
+    s = slot[row_doc]
+    keep = s >= 0
+    out = np.zeros((len(docs), n_shingles), dtype=bool)
+    out[s[keep], row_shingle[keep]] = True
+    return out
 
 
 def _best_per_expression(index: Index, docs: np.ndarray, found: np.ndarray, sizes: np.ndarray) -> list[int]:
@@ -93,10 +107,10 @@ def _best_per_expression(index: Index, docs: np.ndarray, found: np.ndarray, size
     out a second, shorter license in the same file.
     """
     fit = 2 * found[docs].astype(np.int64) - sizes[docs]
-    best: dict[str, int] = {}
-    for d, f in sorted(zip(docs.tolist(), fit.tolist()), key=lambda x: -x[1]):
-        best.setdefault(index.expressions[d], d)
-    return sorted(best.values(), key=lambda d: -int(found[d]))[:CANDIDATES]
+    by_fit = docs[np.argsort(-fit, kind="stable")]
+    _, first = np.unique(np.asarray(index.expression_ids)[by_fit], return_index=True)
+    best = by_fit[np.sort(first)]  # in order of fit, as ties on `found` are broken
+    return best[np.argsort(-found[best], kind="stable")][:CANDIDATES].tolist()
 
 
 def _main_clusters(pos: np.ndarray) -> np.ndarray:
