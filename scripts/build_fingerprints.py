@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trueopen.licenses.fingerprint import text_shingles, tokenize  # noqa: E402
 
-AS_OF = "2026-11-23"
+AS_OF = "2026-11-24"
 SC_URL = "https://github.com/aboutcode-org/scancode-toolkit/blob/v32.5.0/src/licensedcode/data/licenses/{}.LICENSE"
 GH_URL = "https://github.com/{repo}/blob/{commit}/{path}"
 
@@ -47,6 +47,7 @@ SCANCODE = [
     ("LicenseRef-bigscience-openrail-m", "BigScience Open RAIL-M (v2)", "bigscience-open-rail-m2"),
     ("LicenseRef-openai-terms", "OpenAI Terms of Use (2024-12-11)", "openai-tou-20241211"),
     ("LicenseRef-stability-ai-community", "Stability AI Community License", "stability-ai-community-2024"),
+    ("LicenseRef-kimi-modified-mit", "Modified MIT License (Kimi K2)", "moonshot-ai-modified-mit-2025"),
 ]
 
 # (trueopen key, title, repository, commit, path) for texts ScanCode does not carry.
@@ -67,6 +68,12 @@ GIT = [
      "401bf3a8a7dd8a26fba189551dccfc61a7079b4e", "MODEL_LICENSE"),
     ("LicenseRef-deepfloyd-if", "DeepFloyd IF License Agreement", "deep-floyd/IF",
      "ffc8163891682beaca0c5eb6b9077860a3bc6509", "LICENSE-MODEL"),
+    ("LicenseRef-chatglm2-6b", "ChatGLM2-6B Model License", "THUDM/ChatGLM2-6B",
+     "4a85b09f8f64150aa9a05055cf66556096044e61", "MODEL_LICENSE"),
+    ("LicenseRef-yi", "Yi Series Models Community License Agreement 2.1", "01-ai/Yi",
+     "90fe5676d3ec5f9e5b54601de4aa5f80a13d5f79", "MODEL_LICENSE_AGREEMENT.txt"),
+    ("LicenseRef-openrail++", "CreativeML Open RAIL++-M (SDXL 1.0)", "Stability-AI/generative-models",
+     "f2fa96b7e57d41259bc9162bf7391bdd8d9d9a93", "model_licenses/LICENSE-SDXL1.0"),
 ]
 
 

@@ -35,6 +35,9 @@ AI_TEXTS = [
     ("bigcode-open-rail-m-v1", "LicenseRef-bigcode-openrail-m"),
     ("stability-ai-community-2024", "LicenseRef-stability-ai-community"),
     ("openai-tou-20241211", "LicenseRef-openai-terms"),
+    ("moonshot-ai-modified-mit-2025", "LicenseRef-kimi-modified-mit"),
+    ("llama-license-2023", "LicenseRef-llama1"),
+    ("apple-ml-ferret-2023", "LicenseRef-apple-ascl"),
     ("cc-by-nc-4.0", "CC-BY-NC-4.0"),
     ("cc-by-nc-sa-4.0", "CC-BY-NC-SA-4.0"),
 ]
