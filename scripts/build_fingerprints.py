@@ -72,6 +72,8 @@ GIT = [
      "4a85b09f8f64150aa9a05055cf66556096044e61", "MODEL_LICENSE"),
     ("LicenseRef-yi", "Yi Series Models Community License Agreement 2.1", "01-ai/Yi",
      "90fe5676d3ec5f9e5b54601de4aa5f80a13d5f79", "MODEL_LICENSE_AGREEMENT.txt"),
+    ("LicenseRef-apple-amlr", "Apple Machine Learning Research Model License Agreement", "apple/ml-mobileclip",
+     "e15d36effd4cd9832b25f5c0063a5b8b279826cd", "LICENSE_MODELS"),
     ("LicenseRef-openrail++", "CreativeML Open RAIL++-M (SDXL 1.0)", "Stability-AI/generative-models",
      "f2fa96b7e57d41259bc9162bf7391bdd8d9d9a93", "model_licenses/LICENSE-SDXL1.0"),
 ]

@@ -243,3 +243,21 @@ def test_unwritable_cache_still_names_licenses(cli, tmp_path, scancode_licenses)
     r = cli("license", str(lic), "--format", "json", env={"TRUEOPEN_CACHE": str(blocker / "cache")})
     assert r.code == 0, r.err
     assert [(f["key"], f["match"]) for f in r.json()] == [("Apache-2.0", "exact")]
+
+
+def test_a_fingerprinted_text_wins_over_a_generic_rule_with_the_same_words():
+    """ScanCode files some AI licenses (DeepFloyd IF's among them) as generic proprietary-license
+    rules; the specific license we fingerprinted must name those texts, copied or embedded."""
+    from trueopen.licenses import words
+
+    ours = {fp.sha256: fp.key for fp in corpus.fingerprints()}
+    shared = []
+    for path in sorted((corpus.data_dir() / "rules").glob("*.RULE")):
+        _, text = corpus._split(path.read_text(encoding="utf-8", errors="replace"))
+        key = ours.get(words.digest(words.split(text)))
+        if key:
+            shared.append((path.name, key, text))
+    assert any(key == "LicenseRef-deepfloyd-if" for _, key, _ in shared), [n for n, _, _ in shared]
+    for name, key, text in shared:
+        assert [f.key for f in identify.in_text(text)] == [key], name
+        assert [f.key for f in identify.in_text("# Model\n\nTerms:\n\n" + text)] == [key], name

@@ -45,6 +45,7 @@ class RefDoc:
     shingles: np.ndarray  # sorted distinct uint64
     n_words: int
     digest: str  # words.digest of the text: finds verbatim copies without matching
+    fingerprint: bool = False  # one of ours, labelled with a specific AI license
 
 
 def data_dir() -> Path:
@@ -154,4 +155,4 @@ def fingerprints() -> tuple[Fingerprint, ...]:
 
 def fingerprint_docs() -> Iterator[RefDoc]:
     for fp in fingerprints():
-        yield RefDoc(fp.key, "text", f"fingerprint of {fp.url}", fp.shingles, fp.n_words, fp.sha256)
+        yield RefDoc(fp.key, "text", f"fingerprint of {fp.url}", fp.shingles, fp.n_words, fp.sha256, True)

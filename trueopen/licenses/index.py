@@ -67,7 +67,8 @@ def save(index: Index, docs: list, folder: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     for name in _ARRAYS:
         np.save(tmp / f"{name}.npy", getattr(index, name))
-    verbatim.write(tmp / verbatim.FILE, ((d.digest, d.n_words, d.expression, d.kind, d.origin) for d in docs))
+    verbatim.write(tmp / verbatim.FILE,
+                   ((d.digest, d.n_words, d.expression, d.kind, d.origin, d.fingerprint) for d in docs))
     meta = {"expressions": index.expressions, "kinds": index.kinds, "origins": index.origins}
     (tmp / "docs.json").write_text(json.dumps(meta), encoding="utf-8")  # written last: marks a whole index
     try:
@@ -93,7 +94,9 @@ def built() -> Path:
     if (folder / "docs.json").is_file() and (folder / verbatim.FILE).is_file():
         return folder
     shutil.rmtree(folder, ignore_errors=True)  # damaged: rebuild
-    docs = [*corpus.scancode_docs(), *corpus.fingerprint_docs()]
+    # Our fingerprints first: where a generic ScanCode rule has the same text, the matcher's ties
+    # go to the lower document number, so the specific AI license wins.
+    docs = [*corpus.fingerprint_docs(), *corpus.scancode_docs()]
     index = build(docs)
     try:
         saved = save(index, docs, folder)

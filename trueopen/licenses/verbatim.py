@@ -27,13 +27,21 @@ class Known:
     origin: str
 
 
-def write(path: Path, rows: Iterable[tuple[str, int, str, str, str]]) -> None:
-    """Rows of (digest, word count, expression, kind, origin), one per reference document."""
+def write(path: Path, rows: Iterable[tuple[str, int, str, str, str, bool]]) -> None:
+    """Rows of (digest, word count, expression, kind, origin, decisive), one per reference document.
+
+    A decisive row (one of our fingerprints: a specific AI license) keeps its words even when a
+    generic ScanCode rule holds the same text; any other clash leaves the text to the matcher.
+    """
     chosen: dict[str, tuple[str, str, str] | None] = {}
-    for digest, n_words, expression, kind, origin in rows:
-        if n_words < MIN_WORDS:
+    decided: set[str] = set()
+    for digest, n_words, expression, kind, origin, decisive in rows:
+        if n_words < MIN_WORDS or digest in decided:
             continue
-        if digest not in chosen:
+        if decisive:
+            chosen[digest] = (expression, kind, origin)
+            decided.add(digest)
+        elif digest not in chosen:
             chosen[digest] = (expression, kind, origin)
         elif chosen[digest] is not None and chosen[digest][0] != expression:
             chosen[digest] = None  # the same words labelled two ways: let the matcher weigh them
