@@ -261,3 +261,16 @@ def test_a_fingerprinted_text_wins_over_a_generic_rule_with_the_same_words():
     for name, key, text in shared:
         assert [f.key for f in identify.in_text(text)] == [key], name
         assert [f.key for f in identify.in_text("# Model\n\nTerms:\n\n" + text)] == [key], name
+
+
+def test_a_damaged_verbatim_table_falls_back_to_the_matcher(tmp_path, scancode_licenses, monkeypatch):
+    from trueopen.licenses import verbatim, words
+
+    lic = license_body(scancode_licenses / "mit.LICENSE")
+    assert verbatim.table().get(words.digest(words.split(lic))) is not None  # normally one lookup
+    damaged = tmp_path / verbatim.FILE
+    damaged.write_bytes(b"not a database" * 100)
+    monkeypatch.setattr(verbatim, "_table", verbatim.Table(damaged))
+    assert verbatim.table().get(words.digest(words.split(lic))) is None
+    found = identify.in_text(lic)
+    assert [(f.key, f.match) for f in found] == [("MIT", "exact")] and "licenses/mit.LICENSE" in found[0].evidence

@@ -61,10 +61,15 @@ class Table:
 
     def __init__(self, path: Path):
         self._con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                    check_same_thread=False)
+                                    check_same_thread=False)  # opening never fails; queries may
 
     def get(self, digest: str) -> Known | None:
-        row = self._con.execute("SELECT expression, kind, origin FROM texts WHERE digest = ?", (digest,)).fetchone()
+        """None when unknown, and when the cached file is damaged: the matcher then does the work."""
+        try:
+            row = self._con.execute("SELECT expression, kind, origin FROM texts WHERE digest = ?",
+                                    (digest,)).fetchone()
+        except sqlite3.Error:
+            return None
         return Known(*row) if row else None
 
 
