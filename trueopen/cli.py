@@ -184,7 +184,10 @@ def license_(
     else:
         stdin_text = None
     if sys.stderr.isatty():
-        err.print("matching license texts...", style="dim", end="\r")
+        from .licenses import cache
+
+        first = "" if cache.index_ready() else "building the license index, once (about 10 s); "
+        err.print(f"{first}matching license texts...", style="dim", end="\r", highlight=False)
     try:
         found = identify.identify(target, stdin_text)
     except TrueopenError as exc:

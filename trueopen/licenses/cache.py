@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import sys
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -64,9 +65,18 @@ def sources(*modules: str) -> bytes:
 
 def index_folder() -> Path:
     """The folder of the license index built from the installed corpus and fingerprints."""
-    inputs = (corpus_version(), package_data("fingerprints.json"),
-              sources("words", "fingerprint", "corpus", "index", "verbatim"))
-    return folder() / f"license-index-{key(*inputs)}"
+    return folder() / f"license-index-{_index_key()}"
+
+
+@lru_cache(maxsize=1)
+def _index_key() -> str:
+    """Hashes the fingerprints and code once per process, however often the folder is asked for."""
+    return key(corpus_version(), package_data("fingerprints.json"),
+               sources("words", "fingerprint", "corpus", "index", "verbatim"))
+
+
+def index_ready() -> bool:
+    return (index_folder() / "docs.json").is_file()
 
 
 def json_table(name: str, inputs: tuple[str | bytes, ...], build: Callable[[], Any]) -> Any:
