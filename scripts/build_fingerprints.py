@@ -6,6 +6,7 @@ CC-BY-4.0) or a file in a public git repository at a fixed commit.
 
 Usage (maintainers only; the package never runs this):
     python scripts/build_fingerprints.py --scancode DIR --mirror DIR > trueopen/licenses/data/fingerprints.json
+    python scripts/build_fingerprints.py --scancode DIR --mirror DIR --check
 where DIR for --scancode holds `licensedcode/data/licenses/*.LICENSE` unpacked from the
 scancode-toolkit wheel, and --mirror holds bare clones named `owner+name/repo`.
 """
@@ -19,6 +20,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trueopen.licenses.fingerprint import text_shingles, tokenize  # noqa: E402
@@ -76,6 +79,17 @@ GIT = [
      "e15d36effd4cd9832b25f5c0063a5b8b279826cd", "LICENSE_MODELS"),
     ("LicenseRef-openrail++", "CreativeML Open RAIL++-M (SDXL 1.0)", "Stability-AI/generative-models",
      "f2fa96b7e57d41259bc9162bf7391bdd8d9d9a93", "model_licenses/LICENSE-SDXL1.0"),
+    ("LicenseRef-openmdw-1.1", "OpenMDW License Agreement 1.1", "OpenMDW/OpenMDW",
+     "b26b32b34ad2edcc29a7707abb68dcfb25a538c1", "1.1/LICENSE.OpenMDW-1.1"),
+]
+
+# Texts Hugging Face shows as a gating prompt, kept in a model card's `extra_gated_prompt` field:
+# (trueopen key, title, repository, commit, path, the sentence the license text ends with).
+# What follows that sentence in the prompt is the host's privacy note, not the license.
+GATED = [
+    ("LicenseRef-mistral-research", "Mistral AI Research License (MRL 0.1)", "JoseAdrianRodriguezGonzalez/Llm-Component",
+     "cc9dae586580ffa28c4ab1e483b4a89a05485a75", "bartowski__Mistral-Large-Instruct-2411-GGUF/README.md",
+     '"You": means the individual or entity entering into this Agreement with Mistral AI.'),
 ]
 
 
@@ -97,21 +111,72 @@ def body(raw: str) -> str:
     return raw
 
 
+def git_text(mirror: Path, repo: str, commit: str, path: str) -> str:
+    git_dir = mirror / repo.replace("/", "+") / "repo"
+    return subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
+                          check=True, capture_output=True).stdout.decode("utf-8")
+
+
+def gated_prompt(card: str, last_sentence: str) -> str:
+    """The license text of a card's `extra_gated_prompt`, up to and including its last sentence."""
+    front = card.split("\n---", 1)[0].removeprefix("---")
+    prompt = yaml.safe_load(front)["extra_gated_prompt"]
+    end = prompt.index(last_sentence) + len(last_sentence)
+    return prompt[:end] + "\n"
+
+
+def sources(scancode: Path, mirror: Path) -> list[tuple[dict, str]]:
+    """Every record we store, with the public text it was computed from."""
+    out = []
+    for key, title, sc in SCANCODE:
+        raw = (scancode / "licensedcode/data/licenses" / f"{sc}.LICENSE").read_text(encoding="utf-8")
+        text = body(raw)
+        out.append((record(key, title, SC_URL.format(sc), text, sc), text))
+    for key, title, repo, commit, path in GIT:
+        text = git_text(mirror, repo, commit, path)
+        out.append((record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text), text))
+    for key, title, repo, commit, path, last in GATED:
+        text = gated_prompt(git_text(mirror, repo, commit, path), last)
+        out.append((record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text), text))
+    return out
+
+
+def check(pairs: list[tuple[dict, str]]) -> int:
+    """Compare the installed fingerprints with the pinned texts, and identify each text as it is
+    and inside a model card. Tests cannot do this: most of these texts are in no package."""
+    from trueopen.licenses import corpus, identify
+
+    stored = {fp.url: fp for fp in corpus.fingerprints()}
+    failures = 0
+    for rec, text in pairs:
+        fp = stored.get(rec["url"])
+        problems = []
+        if fp is None:
+            problems.append("not in the installed fingerprints.json")
+        elif (fp.sha256, fp.n_words, fp.key) != (rec["sha256"], rec["n_words"], rec["key"]):
+            problems.append("stored record differs from the pinned text")
+        card = "# Model\n\nLicense terms:\n\n" + text.strip() + "\n\nContact us with questions.\n"
+        for label, sample in (("as a file", text), ("inside a card", card)):
+            got = [(f.key, f.match) for f in identify.in_text(sample)]
+            if got != [(rec["key"], "exact")]:
+                problems.append(f"{label}: found {got}")
+        failures += bool(problems)
+        print(("FAIL " if problems else "ok   ") + rec["key"].ljust(40) + "; ".join(problems))
+    print(f"{len(pairs) - failures} of {len(pairs)} texts identified exactly, as files and inside cards")
+    return 1 if failures else 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scancode", type=Path, required=True)
     ap.add_argument("--mirror", type=Path, required=True)
+    ap.add_argument("--check", action="store_true",
+                    help="instead of printing records, check the installed ones against the pinned texts")
     args = ap.parse_args()
-    out = []
-    for key, title, sc in SCANCODE:
-        raw = (args.scancode / "licensedcode/data/licenses" / f"{sc}.LICENSE").read_text(encoding="utf-8")
-        out.append(record(key, title, SC_URL.format(sc), body(raw), sc))
-    for key, title, repo, commit, path in GIT:
-        git_dir = args.mirror / repo.replace("/", "+") / "repo"
-        text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
-                              check=True, capture_output=True).stdout.decode("utf-8")
-        out.append(record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text))
-    json.dump(out, sys.stdout, indent=1)
+    pairs = sources(args.scancode, args.mirror)
+    if args.check:
+        sys.exit(check(pairs))
+    json.dump([rec for rec, _ in pairs], sys.stdout, indent=1)
     sys.stdout.write("\n")
 
 

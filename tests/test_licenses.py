@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import license_body
-from trueopen.licenses import corpus, identify, names, terms
+from trueopen.licenses import corpus, identify, names, terms, words
 from trueopen.licenses.rights import QUESTIONS
 
 # (ScanCode key in scancode-toolkit 32.5, trueopen key): every AI license text ScanCode carries.
@@ -65,6 +65,38 @@ def test_ai_license_text_is_identified_exactly(scancode_licenses, scancode_key, 
     found = identify.in_text(card)
     assert [f.key for f in found] == [expected], [(f.key, f.match, f.evidence) for f in found]
     assert found[0].match == "exact" and found[0].start_line == 5
+
+
+def test_openmdw_1_1_is_told_from_1_0(scancode_licenses):
+    """OpenMDW 1.1 is 1.0 with a new title and copyright added to the termination clause. We rebuild
+    the real 1.1 text from the corpus's 1.0 text and prove it real by the stored fingerprint's hash."""
+    v10 = license_body(scancode_licenses / "openmdw-1.0.LICENSE")
+    v11 = v10.replace("version 1.0 (OpenMDW-1.0)", "version 1.1 (OpenMDW-1.1)").replace(
+        "infringe any patent, then", "infringe any patent or copyright, then")
+    assert v11.count("1.1") == 2 and "patent or copyright" in v11
+    (fp,) = [f for f in corpus.fingerprints() if f.key == "LicenseRef-openmdw-1.1"]
+    assert words.digest(words.WORD.findall(words.normalise(v11))) == fp.sha256
+    for text, key in ((v10, "OpenMDW-1.0"), (v11, "LicenseRef-openmdw-1.1")):
+        card = "# Nemotron\n\nGoverned by:\n\n" + text.strip() + "\n"
+        for found in (identify.in_text(text), identify.in_text(card)):
+            assert [(f.key, f.match) for f in found] == [(key, "exact")], [(f.key, f.match) for f in found]
+
+
+def test_license_in_a_gated_prompt_is_found(tmp_path, scancode_licenses):
+    """Gated cards (Meta's, Mistral's) carry the license text in `extra_gated_prompt`, which the Hub shows
+    before the download, as an escaped YAML string; it is read decoded, and reported on the field's lines."""
+    import yaml
+
+    text = license_body(scancode_licenses / "llama-3.1-license-2024.LICENSE").strip()
+    front = yaml.safe_dump({"license": "llama3.1", "extra_gated_prompt": text,
+                            "extra_gated_fields": {"Country": "country"}}, sort_keys=False, width=88)
+    card = tmp_path / "README.md"
+    card.write_text("---\n" + front + "---\n\n# Llama 3.1\n", encoding="utf-8")
+    tag, body = identify.in_file(card)
+    assert (tag.key, tag.match, tag.start_line) == ("LicenseRef-llama3.1", "tag", 2)
+    assert (body.key, body.match) == ("LicenseRef-llama3.1", "exact")
+    fields_at = {line.split(":")[0]: i for i, line in enumerate(card.read_text().splitlines(), 1) if line[:1].isalpha()}
+    assert (body.start_line, body.end_line) == (fields_at["extra_gated_prompt"], fields_at["extra_gated_fields"] - 1)
 
 
 def test_corpus_license_texts_are_identified(scancode_licenses):

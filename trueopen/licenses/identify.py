@@ -5,7 +5,7 @@ expression. The I/O edge of the license module: reading is bounded and never exe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..errors import InputError
@@ -84,7 +84,8 @@ def read_text(path: Path) -> str:
 
 
 def in_front_matter(text: str, path: str) -> list[Finding]:
-    """`license`, `license_name` and `license_link` of a model card's YAML front matter."""
+    """`license`, `license_name` and `license_link` of a model card's YAML front matter, then the
+    license text of its gated prompt."""
     m = _FRONT_MATTER.match(text)
     if not m:
         return []
@@ -95,7 +96,7 @@ def in_front_matter(text: str, path: str) -> list[Finding]:
         return []
     lines = {k: i + 2 for i, line in enumerate(m.group(1).splitlines()) for k in ("license", "license_name", "license_link")
              if line.startswith(k + ":")}
-    return in_card_data(data, path, lines)
+    return [*in_card_data(data, path, lines), *in_gated_prompt(data, path, field_span(text, "extra_gated_prompt"))]
 
 
 def in_card_data(data: dict, path: str, lines: dict[str, int] | None = None) -> list[Finding]:
@@ -126,6 +127,30 @@ def without_front_matter(text: str) -> str:
     """The text with its front matter blanked, line numbers kept: tags are read once, as tags."""
     m = _FRONT_MATTER.match(text)
     return "\n" * m.group(0).count("\n") + text[m.end():] if m else text
+
+
+def in_gated_prompt(data: dict, path: str, span: tuple[int, int] | None = None) -> list[Finding]:
+    """Licenses in a card's `extra_gated_prompt`: gated models (Meta's, Mistral's) put their license
+    text there, and the Hub shows it before every download. The value is read decoded (cards store it
+    as an escaped YAML string), so findings carry the field's lines in the card, `span`, when known."""
+    prompt = data.get("extra_gated_prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        return []
+    first, last = span or (None, None)
+    return [replace(f, start_line=first, end_line=last) for f in in_text(prompt, path)]
+
+
+def field_span(text: str, key: str) -> tuple[int, int] | None:
+    """First and last line (1-based, in the card) of a top-level front-matter field."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None
+    lines = m.group(1).splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(key + ":"):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j][:1] not in ("", " ", "\t")), len(lines))
+            return i + 2, end + 1
+    return None
 
 
 def in_file(path: Path, shown: str | None = None) -> list[Finding]:
