@@ -53,10 +53,12 @@ SCANCODE = [
     ("LicenseRef-kimi-modified-mit", "Modified MIT License (Kimi K2)", "moonshot-ai-modified-mit-2025"),
 ]
 
-# (trueopen key, title, repository, commit, path) for texts ScanCode does not carry.
+# (trueopen key, title, repository, commit, path[, the line a second document starts with]) for texts
+# ScanCode does not carry. A file that appends another document (Llama 3's LICENSE ends with its use
+# policy, fingerprinted on its own below) is cut there, so each text is recognised as itself.
 GIT = [
     ("LicenseRef-llama3", "Meta Llama 3 Community License Agreement", "meta-llama/llama-models",
-     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/LICENSE"),
+     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/LICENSE", "Meta Llama 3 Acceptable Use Policy"),
     ("LicenseRef-llama2-aup", "Llama 2 Acceptable Use Policy", "meta-llama/llama-models",
      "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama2/USE_POLICY.md"),
     ("LicenseRef-llama3-aup", "Meta Llama 3 Acceptable Use Policy", "meta-llama/llama-models",
@@ -84,12 +86,19 @@ GIT = [
 ]
 
 # Texts Hugging Face shows as a gating prompt, kept in a model card's `extra_gated_prompt` field:
-# (trueopen key, title, repository, commit, path, the sentence the license text ends with).
-# What follows that sentence in the prompt is the host's privacy note, not the license.
+# (trueopen key, title, repository, commit, path, the line the text starts with or None for the
+# prompt's start, the sentence it ends with or None for the prompt's end). A prompt may hold two
+# documents (a license, then its use policy), or end with the host's privacy note.
 GATED = [
     ("LicenseRef-mistral-research", "Mistral AI Research License (MRL 0.1)", "JoseAdrianRodriguezGonzalez/Llm-Component",
      "cc9dae586580ffa28c4ab1e483b4a89a05485a75", "bartowski__Mistral-Large-Instruct-2411-GGUF/README.md",
-     '"You": means the individual or entity entering into this Agreement with Mistral AI.'),
+     None, '"You": means the individual or entity entering into this Agreement with Mistral AI.'),
+    # The use policy Meta's Llama 3.1 cards carried from the July 2024 release: closer to the Llama 3
+    # policy than the later text in llama-models, so it needs its own fingerprint.
+    ("LicenseRef-llama3.1-aup", "Llama 3.1 Acceptable Use Policy (July 2024 card)", "YinanWusoymilk/hf-readme",
+     "1ab39f24f8f9548593ac6304367f31ae3ff45178",
+     "training_and_application/readme_files/NousResearch_Meta-Llama-3.1-8B-Instruct.md",
+     "### Llama 3.1 Acceptable Use Policy", None),
 ]
 
 
@@ -117,12 +126,13 @@ def git_text(mirror: Path, repo: str, commit: str, path: str) -> str:
                           check=True, capture_output=True).stdout.decode("utf-8")
 
 
-def gated_prompt(card: str, last_sentence: str) -> str:
-    """The license text of a card's `extra_gated_prompt`, up to and including its last sentence."""
+def gated_prompt(card: str, first_line: str | None, last_sentence: str | None) -> str:
+    """One document of a card's `extra_gated_prompt`, from its first line to its last sentence."""
     front = card.split("\n---", 1)[0].removeprefix("---")
     prompt = yaml.safe_load(front)["extra_gated_prompt"]
-    end = prompt.index(last_sentence) + len(last_sentence)
-    return prompt[:end] + "\n"
+    start = prompt.index(first_line + "\n") if first_line else 0
+    end = prompt.index(last_sentence, start) + len(last_sentence) if last_sentence else len(prompt)
+    return prompt[start:end].rstrip("\n") + "\n"
 
 
 def sources(scancode: Path, mirror: Path) -> list[tuple[dict, str]]:
@@ -132,11 +142,13 @@ def sources(scancode: Path, mirror: Path) -> list[tuple[dict, str]]:
         raw = (scancode / "licensedcode/data/licenses" / f"{sc}.LICENSE").read_text(encoding="utf-8")
         text = body(raw)
         out.append((record(key, title, SC_URL.format(sc), text, sc), text))
-    for key, title, repo, commit, path in GIT:
+    for key, title, repo, commit, path, *until in GIT:
         text = git_text(mirror, repo, commit, path)
+        if until:
+            text = text[: text.index("\n" + until[0] + "\n") + 1]
         out.append((record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text), text))
-    for key, title, repo, commit, path, last in GATED:
-        text = gated_prompt(git_text(mirror, repo, commit, path), last)
+    for key, title, repo, commit, path, first, last in GATED:
+        text = gated_prompt(git_text(mirror, repo, commit, path), first, last)
         out.append((record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text), text))
     return out
 

@@ -87,16 +87,18 @@ def test_license_in_a_gated_prompt_is_found(tmp_path, scancode_licenses):
     before the download, as an escaped YAML string; it is read decoded, and reported on the field's lines."""
     import yaml
 
-    text = license_body(scancode_licenses / "llama-3.1-license-2024.LICENSE").strip()
-    front = yaml.safe_dump({"license": "llama3.1", "extra_gated_prompt": text,
+    license_text = license_body(scancode_licenses / "llama-4-cla-2025.LICENSE").strip()
+    policy = license_body(scancode_licenses / "llama-4-license-2025.LICENSE").strip()
+    front = yaml.safe_dump({"license": "llama4", "extra_gated_prompt": license_text + "\n\n" + policy,
                             "extra_gated_fields": {"Country": "country"}}, sort_keys=False, width=88)
     card = tmp_path / "README.md"
-    card.write_text("---\n" + front + "---\n\n# Llama 3.1\n", encoding="utf-8")
-    tag, body = identify.in_file(card)
-    assert (tag.key, tag.match, tag.start_line) == ("LicenseRef-llama3.1", "tag", 2)
-    assert (body.key, body.match) == ("LicenseRef-llama3.1", "exact")
+    card.write_text("---\n" + front + "---\n\n# Llama 4\n", encoding="utf-8")
+    tag, *body = identify.in_file(card)
+    assert (tag.key, tag.match, tag.start_line) == ("LicenseRef-llama4", "tag", 2)
+    assert [(f.key, f.match) for f in body] == [("LicenseRef-llama4", "exact"), ("LicenseRef-llama4-aup", "exact")]
     fields_at = {line.split(":")[0]: i for i, line in enumerate(card.read_text().splitlines(), 1) if line[:1].isalpha()}
-    assert (body.start_line, body.end_line) == (fields_at["extra_gated_prompt"], fields_at["extra_gated_fields"] - 1)
+    span = (fields_at["extra_gated_prompt"], fields_at["extra_gated_fields"] - 1)
+    assert all((f.start_line, f.end_line) == span for f in body)
 
 
 def test_corpus_license_texts_are_identified(scancode_licenses):
