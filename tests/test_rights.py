@@ -33,6 +33,18 @@ def test_under_the_cap_is_allowed(cli):
     assert r.code == 0 and r.json()["answers"]["users"]["outcome"] == "allowed"
 
 
+def test_a_daily_user_cap_is_compared_honestly():
+    """Baichuan 2 counts daily users. Monthly users below the cap mean daily ones below it too; above it,
+    the answer is the condition, not a verdict we cannot know."""
+    from trueopen.licenses import rights
+
+    below = rights.for_license("baichuan2", ["users"], users=500_000).answers["users"]
+    above = rights.for_license("baichuan2", ["users"], users=5_000_000).answers["users"]
+    assert below.outcome == "allowed" and "daily" in below.summary
+    assert above.outcome == "conditional" and above.conditions == ["fewer than 1,000,000 daily active users"]
+    assert above.clause == below.clause == "README, License, condition 1"
+
+
 def test_olmo_commercial_and_distill_are_allowed(cli):
     r = cli("can", "olmo-2-7b", "--commercial", "--distill", "--format", "json")
     assert r.code == 0, r.err
@@ -80,3 +92,14 @@ def test_bad_input(cli):
     assert r.code == 2 and r.err.startswith("trueopen: error:")
     r = cli("can", "llama-2-7", "--distill")
     assert r.code == 2 and "llama-2-7b" in r.err  # did you mean
+
+
+def test_a_user_cap_counts_one_kind_of_user():
+    from pydantic import ValidationError
+
+    from trueopen.licenses.terms import UserCap
+
+    for counts in ({}, {"monthly_active_users": 1, "daily_active_users": 1}):
+        with pytest.raises(ValidationError):
+            UserCap(summary="a cap", **counts)
+    assert (UserCap(summary="a cap", daily_active_users=5).per, UserCap(summary="a cap", monthly_active_users=7).count) == ("daily", 7)

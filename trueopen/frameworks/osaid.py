@@ -90,7 +90,7 @@ def _license_checks(release: Release) -> list[Check]:
             unknown.append(lic)
             continue
         if t.user_cap:
-            use_fail.append(f"{lic}: user cap of {t.user_cap.monthly_active_users:,} monthly active users ({t.user_cap.clause})")
+            use_fail.append(f"{lic}: user cap of {t.user_cap.count:,} {t.user_cap.per} active users ({t.user_cap.clause})")
         if t.use_restrictions:
             first = t.use_restrictions[0]
             clause = f" ({first.clause})" if first.clause else ""

@@ -46,7 +46,7 @@ def _restrictions(lic: str) -> str:
         return f"{lic}, a license we cannot identify"
     bits = []
     if t.user_cap:
-        bits.append(f"a cap of {t.user_cap.monthly_active_users / 1e6:,.0f}M monthly users")
+        bits.append(f"a cap of {t.user_cap.count / 1e6:,.0f}M {t.user_cap.per} users")
     if t.use_policy or t.use_restrictions:
         bits.append("an acceptable-use policy" if t.use_policy else "use restrictions")
     if t.train_other_models and t.train_other_models.outcome == "forbidden":

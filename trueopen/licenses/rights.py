@@ -64,7 +64,14 @@ def _from_right(right: T.Right | None, terms: T.LicenseTerms) -> Answer:
 
 def _users(terms: T.LicenseTerms, users: int) -> Answer:
     cap = terms.user_cap
-    if cap is not None:
+    if cap is not None and cap.daily_active_users is not None:
+        limit = cap.daily_active_users
+        if users < limit:  # daily users never outnumber monthly ones
+            return Answer("allowed", f"{users:,} monthly active users means fewer daily ones than the license's cap of "
+                          f"{limit:,} daily active users.", [], cap.clause, terms.url)
+        return Answer("conditional", f"The license caps daily, not monthly, active users at {limit:,}. " + cap.summary,
+                      [f"fewer than {limit:,} daily active users"], cap.clause, terms.url)
+    if cap is not None and cap.monthly_active_users is not None:
         limit = cap.monthly_active_users
         if users > limit:
             return Answer("forbidden", f"{users:,} monthly active users is above the license's cap of {limit:,}. "

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .. import safeyaml
 from . import spdx
@@ -44,7 +44,25 @@ class Term(BaseModel):
 
 
 class UserCap(Term):
-    monthly_active_users: int
+    """The user count above which a licensee needs another license. Licenses count monthly active
+    users (Llama, Qwen) or daily ones (Baichuan 2); exactly one is given."""
+
+    monthly_active_users: int | None = None
+    daily_active_users: int | None = None
+
+    @property
+    def per(self) -> str:
+        return "daily" if self.daily_active_users is not None else "monthly"
+
+    @property
+    def count(self) -> int:
+        return self.daily_active_users if self.daily_active_users is not None else self.monthly_active_users  # type: ignore[return-value]
+
+    @model_validator(mode="after")
+    def _one_count(self) -> UserCap:
+        if (self.monthly_active_users is None) == (self.daily_active_users is None):
+            raise ValueError("give exactly one of monthly_active_users and daily_active_users")
+        return self
 
 
 class UsePolicy(BaseModel):
