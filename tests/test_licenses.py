@@ -101,6 +101,17 @@ def test_license_in_a_gated_prompt_is_found(tmp_path, scancode_licenses):
     assert all((f.start_line, f.end_line) == span for f in body)
 
 
+def test_fast_digest_equals_the_word_digest(scancode_licenses):
+    """The verbatim lookup's ASCII shortcut must give the regex's words exactly, on real texts of
+    every kind (ASCII or not, with underscores, digits, markup) and on edge cases."""
+    texts = [license_body(f) for f in sorted(scancode_licenses.glob("*.LICENSE"))[::7]]
+    texts += ["", "  ", "snake_case and CamelCase_2 ... --", "naïve café — résumé", "a\tb\r\nc\x0bd\x1fe"]
+    assert any(not t.isascii() for t in texts) and any(t.isascii() for t in texts)
+    for t in texts:
+        norm = words.normalise(t)
+        assert words.text_digest(norm) == words.digest(words.WORD.findall(norm)), t[:60]
+
+
 def test_corpus_license_texts_are_identified(scancode_licenses):
     """A spread of 60 ordinary licenses from ScanCode's database, identified as themselves."""
     keys = sorted(k for k in corpus.licenses() if (scancode_licenses / f"{k}.LICENSE").exists())[::40]

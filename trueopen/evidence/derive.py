@@ -11,6 +11,7 @@ from typing import Callable
 
 from .. import components as mofc
 from ..errors import InputError
+from ..licenses import cache as license_cache
 from ..licenses import identify
 from ..release import (Access, BaseModelRef, Component, ContextLength, DocLink, Evidence, GlobalLicense, Licenses,
                        Origin, Parameters, Release, Source, TrainingData)
@@ -116,7 +117,7 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
     readme = next((f for f in files if f.rel.lower() == "readme.md"), None)
     extra_docs = cardmod.parse(read_text(readme) or "", readme.rel) if readme is not None and readme is not card_entry else None
 
-    say("identifying licenses")
+    say("identifying licenses" + ("" if license_cache.index_ready() else " (building the license index, once: about 10 s)"))
     licenses = _licenses(files, card_entry, notices)
     if card is not None:  # the front matter parsed once, by the card reader (or by the Hub)
         span = identify.field_span(card_text, "extra_gated_prompt") if card_text is not None else None

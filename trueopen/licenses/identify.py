@@ -41,7 +41,7 @@ _FIELDS = tuple(f.name for f in fields(Finding))
 def in_text(text: str, path: str = "-") -> list[Finding]:
     """Licenses whose text, notice or reference appears in `text`, in order of appearance."""
     norm = words.normalise(text)
-    known = verbatim.table().get(words.digest(words.WORD.findall(norm)))
+    known = verbatim.table().get(words.text_digest(norm))
     if known is not None:  # an unedited copy of one reference text: no matching needed
         n = names.from_scancode(known.expression)
         first, last = words.span_lines(norm) or (None, None)

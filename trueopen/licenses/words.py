@@ -31,6 +31,18 @@ def digest(words: list[str]) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
+# ASCII bytes that are not word characters, mapped to spaces: for an ASCII text, splitting on
+# whitespace after this gives exactly WORD's words, several times faster than the regex.
+_ASCII_WORDS = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256))
+
+
+def text_digest(norm: str) -> str:
+    """`digest` of a normalised text's words, the key every verbatim lookup computes."""
+    if norm.isascii():
+        return hashlib.sha256(b" ".join(norm.encode("ascii").translate(_ASCII_WORDS).split())).hexdigest()
+    return digest(WORD.findall(norm))
+
+
 def span_lines(norm: str) -> tuple[int, int] | None:
     """1-based lines of the first and of the last word of a normalised text; None without words."""
     first = WORD.search(norm)
