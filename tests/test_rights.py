@@ -92,6 +92,8 @@ def test_bad_input(cli):
     assert r.code == 2 and r.err.startswith("trueopen: error:")
     r = cli("can", "llama-2-7", "--distill")
     assert r.code == 2 and "llama-2-7b" in r.err  # did you mean
+    r = cli("can", "stability-ai-community")  # near a license's names, not a model's
+    assert r.code == 2 and "stabilityai-ai-community" in r.err and "LicenseRef-stability-ai-community" in r.err
 
 
 def test_a_user_cap_counts_one_kind_of_user():

@@ -31,5 +31,7 @@ class NotFound(TrueopenError):
         self.query = query
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        listing = {"model": "trueopen list", "producer": "trueopen producers"}.get(what, "trueopen list --format json")
+        listing = {"model": "trueopen list", "producer": "trueopen producers",
+                   "model or license": "trueopen list for models; license ids are Hugging Face tags or SPDX ids"
+                   }.get(what, "trueopen list --format json")
         super().__init__(f"no {what} '{query}' in the catalog.{hint} (see: {listing})")

@@ -271,7 +271,18 @@ def can(subject: str, questions: list[str], users: int | None = None):
             return rights.for_license(named.key, questions, users)
         if named is not None:
             raise InputError(subject, f"trueopen has no terms on record for {named.key}") from None
-        raise NotFound(subject, not_model.suggestions) from None
+        raise NotFound(subject, not_model.suggestions + _close_license_names(subject), "model or license") from None
+
+
+def _close_license_names(subject: str) -> list[str]:
+    """License ids and names `can` knows that look like `subject`: typos and near names."""
+    from difflib import get_close_matches
+
+    known: dict[str, str] = {}
+    for t in terms.custom().values():
+        for a in (*t.hf_tags, t.key, *t.names):  # a spelling that is also a tag shows as the tag
+            known.setdefault(a.lower(), a)
+    return [known[k] for k in get_close_matches(subject.lower(), known, n=3, cutoff=0.75)]
 
 
 @dataclass
