@@ -195,6 +195,46 @@ def test_model_card_front_matter(tmp_path):
     assert only.key == "unknown" and only.confidence == 0.0
 
 
+# `license_name` and `license_link` values as real model cards spell them (a public collection of
+# Hugging Face cards, github.com/YinanWusoymilk/hf-readme @1ab39f2), with the license each means.
+CARD_VALUES = [
+    ("gemma-terms-of-use", "LicenseRef-gemma"), ("google-gemma-terms-of-use", "LicenseRef-gemma"),
+    ("tongyi-qianwen-license-agreement", "LicenseRef-tongyi-qianwen"), ("flux-dev-license", "LicenseRef-flux-1-dev-nc"),
+    ("llama-3", "LicenseRef-llama3"), ("baichuan2-community-license", "LicenseRef-baichuan2"),
+    ("apple-sample-code-license", "LicenseRef-apple-ascl"),
+    ("https://ai.google.dev/gemma/terms", "LicenseRef-gemma"),
+    ("https://llama.meta.com/llama3/license/", "LicenseRef-llama3"),
+    ("https://huggingface.co/meta-llama/Meta-Llama-3-8B-Instruct/raw/main/LICENSE", "LicenseRef-llama3"),
+    ("https://ai.meta.com/llama/license/", "LicenseRef-llama2"),
+    ("https://huggingface.co/black-forest-labs/FLUX.1-dev/resolve/main/LICENSE.md", "LicenseRef-flux-1-dev-nc"),
+    ("https://github.com/deepseek-ai/DeepSeek-V2/blob/main/LICENSE-MODEL", "LicenseRef-deepseek"),
+    ("https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT", "LicenseRef-tongyi-qianwen"),
+    ("https://mistral.ai/licenses/MRL-0.1.md", "LicenseRef-mistral-research"),
+    ("https://mistral.ai/licences/MNPL-0.1.md", "LicenseRef-mistral-non-production"),
+    ("https://developer.download.nvidia.com/licenses/nvidia-open-model-license-agreement-june-2024.pdf",
+     "LicenseRef-nvidia-open-model"),
+    ("https://huggingface.co/baichuan-inc/Baichuan2-7B-Chat/blob/main/Community%20License%20for%20Baichuan2%20Model.pdf",
+     "LicenseRef-baichuan2"),
+    ("https://huggingface.co/THUDM/glm-4-9b-chat/blob/main/LICENSE", "LicenseRef-glm-4"),
+]
+
+
+@pytest.mark.parametrize("value,expected", CARD_VALUES)
+def test_card_license_names_and_links(value, expected):
+    assert names.from_tag(value).key == expected
+
+
+def test_license_link_in_a_card(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: other\nlicense_link: https://mistral.ai/licences/MNPL-0.1.md\n---\n", encoding="utf-8")
+    (f,) = identify.in_file(card)
+    assert (f.key, f.match, f.start_line, f.evidence) == ("LicenseRef-mistral-non-production", "tag", 3,
+                                                          "license_link: https://mistral.ai/licences/MNPL-0.1.md")
+    # A link names a document, not whatever a similar URL holds: another repo's LICENSE is unknown.
+    assert names.from_tag("https://huggingface.co/Qwen/Qwen2.5-7B/blob/main/LICENSE") is None
+    assert names.link_key("HTTPS://www.Example.org/a%20b/?x=1#top") == "example.org/a b"
+
+
 def test_every_model_license_record_answers_every_question():
     for t in terms.custom().values():
         if t.key.endswith("-aup") or t.key.endswith("prohibited-use"):

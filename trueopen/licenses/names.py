@@ -62,7 +62,20 @@ def _build_table() -> dict[str, dict[str, list[str]]]:
         scancode[t.key] = row  # a stored fingerprint is labelled with our own key
         for name in (*t.hf_tags, *t.names, t.key):
             alias[name.lower()] = row
+        for url in t.links:
+            alias[link_key(url)] = row
     return {"scancode": scancode, "alias": alias}
+
+
+def link_key(url: str) -> str:
+    """A license URL reduced to what identifies the document: no scheme, `www.`, query or trailing
+    slash, decoded, lower case; a Hub or GitHub file at its main branch, however it is linked."""
+    from urllib.parse import unquote
+
+    u = unquote(url.strip()).lower().split("#")[0].split("?")[0].rstrip("/")
+    u = re.sub(r"^https?://(www\.)?", "", u)
+    u = re.sub(r"^(huggingface\.co/(?:spaces/)?[^/]+/[^/]+)/(?:resolve|raw|blob)/main/", r"\1/blob/main/", u)
+    return re.sub(r"^(github\.com/[^/]+/[^/]+)/(?:blob|tree|raw)/(?:main|master|head)/", r"\1/blob/main/", u)
 
 
 def _one_scancode(key: str) -> tuple[str, str, str]:
@@ -98,9 +111,10 @@ def from_scancode(expression: str) -> Named:
 
 
 def from_tag(tag: str) -> Named | None:
-    """A Hugging Face `license:` id, a `license_name`, a trueopen key or an SPDX id; None if unknown."""
+    """A Hugging Face `license:` id, a `license_name`, a `license_link`, a trueopen key or an SPDX id;
+    None if unknown."""
     tag = tag.strip()
-    ours = _table()["alias"].get(tag.lower())
+    ours = _table()["alias"].get(link_key(tag) if "://" in tag else tag.lower())
     if ours:
         return Named(*ours)
     alias = HF_SPDX_ALIASES.get(tag.lower())

@@ -88,6 +88,7 @@ class LicenseTerms(BaseModel):
     as_of: date | None = None
     hf_tags: list[str] = Field(default_factory=list)  # Hugging Face `license:` ids
     names: list[str] = Field(default_factory=list)  # other names seen in `license_name` and catalogs
+    links: list[str] = Field(default_factory=list)  # URLs model cards give as `license_link` for it
     scancode_keys: list[str] = Field(default_factory=list)  # ScanCode license keys of the same text
     category: Category
     osi_approved: bool = False
