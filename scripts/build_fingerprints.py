@@ -83,6 +83,9 @@ GIT = [
      "f2fa96b7e57d41259bc9162bf7391bdd8d9d9a93", "model_licenses/LICENSE-SDXL1.0"),
     ("LicenseRef-openmdw-1.1", "OpenMDW License Agreement 1.1", "OpenMDW/OpenMDW",
      "b26b32b34ad2edcc29a7707abb68dcfb25a538c1", "1.1/LICENSE.OpenMDW-1.1"),
+    # A copy shipped with Qwen2.5-VL-3B support (the file was replaced by Apache-2.0 three days later).
+    ("LicenseRef-qwen-research", "Qwen Research License Agreement (2024-09-19)", "roboflow/inference",
+     "f22bd024ef9edcc3a51b61a72077b78c10b22220", "inference/models/qwen25vl/LICENSE.txt"),
 ]
 
 # Texts Hugging Face shows as a gating prompt, kept in a model card's `extra_gated_prompt` field:
