@@ -20,6 +20,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -53,39 +54,61 @@ SCANCODE = [
     ("LicenseRef-kimi-modified-mit", "Modified MIT License (Kimi K2)", "moonshot-ai-modified-mit-2025"),
 ]
 
-# (trueopen key, title, repository, commit, path[, the line a second document starts with]) for texts
-# ScanCode does not carry. A file that appends another document (Llama 3's LICENSE ends with its use
-# policy, fingerprinted on its own below) is cut there, so each text is recognised as itself.
+
+class Pinned(NamedTuple):
+    """A license text in a public git repository, at a fixed commit. `start` and `until` cut it to one
+    document: a copy may open with a line of the copier's own (a Gentoo overlay notes where the
+    original is), or append another document (Llama 3's LICENSE ends with its use policy,
+    fingerprinted on its own), so each text is recognised as itself."""
+
+    key: str
+    title: str
+    repo: str
+    commit: str
+    path: str
+    start: str | None = None  # the line the document starts with
+    until: str | None = None  # the line the next document starts with
+
+
+OVERLAY, OVERLAY_AT = "orsonteodoro/oiledmachine-overlay", "1b888cc52413458b434a0a0e4dd3ca11a12c72f8"
+
+# Texts ScanCode does not carry.
 GIT = [
-    ("LicenseRef-llama3", "Meta Llama 3 Community License Agreement", "meta-llama/llama-models",
-     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/LICENSE", "Meta Llama 3 Acceptable Use Policy"),
-    ("LicenseRef-llama2-aup", "Llama 2 Acceptable Use Policy", "meta-llama/llama-models",
-     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama2/USE_POLICY.md"),
-    ("LicenseRef-llama3-aup", "Meta Llama 3 Acceptable Use Policy", "meta-llama/llama-models",
-     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/USE_POLICY.md"),
-    ("LicenseRef-llama3.1-aup", "Llama 3.1 Acceptable Use Policy", "meta-llama/llama-models",
-     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_1/USE_POLICY.md"),
-    ("LicenseRef-llama3.2-aup", "Llama 3.2 Acceptable Use Policy", "meta-llama/llama-models",
-     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_2/USE_POLICY.md"),
-    ("LicenseRef-llama3.3-aup", "Llama 3.3 Acceptable Use Policy", "meta-llama/llama-models",
-     "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_3/USE_POLICY.md"),
-    ("LicenseRef-chatglm-6b", "ChatGLM-6B Model License", "THUDM/ChatGLM-6B",
-     "401bf3a8a7dd8a26fba189551dccfc61a7079b4e", "MODEL_LICENSE"),
-    ("LicenseRef-deepfloyd-if", "DeepFloyd IF License Agreement", "deep-floyd/IF",
-     "ffc8163891682beaca0c5eb6b9077860a3bc6509", "LICENSE-MODEL"),
-    ("LicenseRef-chatglm2-6b", "ChatGLM2-6B Model License", "THUDM/ChatGLM2-6B",
-     "4a85b09f8f64150aa9a05055cf66556096044e61", "MODEL_LICENSE"),
-    ("LicenseRef-yi", "Yi Series Models Community License Agreement 2.1", "01-ai/Yi",
-     "90fe5676d3ec5f9e5b54601de4aa5f80a13d5f79", "MODEL_LICENSE_AGREEMENT.txt"),
-    ("LicenseRef-apple-amlr", "Apple Machine Learning Research Model License Agreement", "apple/ml-mobileclip",
-     "e15d36effd4cd9832b25f5c0063a5b8b279826cd", "LICENSE_MODELS"),
-    ("LicenseRef-openrail++", "CreativeML Open RAIL++-M (SDXL 1.0)", "Stability-AI/generative-models",
-     "f2fa96b7e57d41259bc9162bf7391bdd8d9d9a93", "model_licenses/LICENSE-SDXL1.0"),
-    ("LicenseRef-openmdw-1.1", "OpenMDW License Agreement 1.1", "OpenMDW/OpenMDW",
-     "b26b32b34ad2edcc29a7707abb68dcfb25a538c1", "1.1/LICENSE.OpenMDW-1.1"),
+    Pinned("LicenseRef-llama3", "Meta Llama 3 Community License Agreement", "meta-llama/llama-models",
+           "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/LICENSE", until="Meta Llama 3 Acceptable Use Policy"),
+    Pinned("LicenseRef-llama2-aup", "Llama 2 Acceptable Use Policy", "meta-llama/llama-models",
+           "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama2/USE_POLICY.md"),
+    Pinned("LicenseRef-llama3-aup", "Meta Llama 3 Acceptable Use Policy", "meta-llama/llama-models",
+           "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/USE_POLICY.md"),
+    Pinned("LicenseRef-llama3.1-aup", "Llama 3.1 Acceptable Use Policy", "meta-llama/llama-models",
+           "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_1/USE_POLICY.md"),
+    Pinned("LicenseRef-llama3.2-aup", "Llama 3.2 Acceptable Use Policy", "meta-llama/llama-models",
+           "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_2/USE_POLICY.md"),
+    Pinned("LicenseRef-llama3.3-aup", "Llama 3.3 Acceptable Use Policy", "meta-llama/llama-models",
+           "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_3/USE_POLICY.md"),
+    Pinned("LicenseRef-chatglm-6b", "ChatGLM-6B Model License", "THUDM/ChatGLM-6B",
+           "401bf3a8a7dd8a26fba189551dccfc61a7079b4e", "MODEL_LICENSE"),
+    Pinned("LicenseRef-deepfloyd-if", "DeepFloyd IF License Agreement", "deep-floyd/IF",
+           "ffc8163891682beaca0c5eb6b9077860a3bc6509", "LICENSE-MODEL"),
+    Pinned("LicenseRef-chatglm2-6b", "ChatGLM2-6B Model License", "THUDM/ChatGLM2-6B",
+           "4a85b09f8f64150aa9a05055cf66556096044e61", "MODEL_LICENSE"),
+    Pinned("LicenseRef-yi", "Yi Series Models Community License Agreement 2.1", "01-ai/Yi",
+           "90fe5676d3ec5f9e5b54601de4aa5f80a13d5f79", "MODEL_LICENSE_AGREEMENT.txt"),
+    Pinned("LicenseRef-apple-amlr", "Apple Machine Learning Research Model License Agreement", "apple/ml-mobileclip",
+           "e15d36effd4cd9832b25f5c0063a5b8b279826cd", "LICENSE_MODELS"),
+    Pinned("LicenseRef-openrail++", "CreativeML Open RAIL++-M (SDXL 1.0)", "Stability-AI/generative-models",
+           "f2fa96b7e57d41259bc9162bf7391bdd8d9d9a93", "model_licenses/LICENSE-SDXL1.0"),
+    Pinned("LicenseRef-openmdw-1.1", "OpenMDW License Agreement 1.1", "OpenMDW/OpenMDW",
+           "b26b32b34ad2edcc29a7707abb68dcfb25a538c1", "1.1/LICENSE.OpenMDW-1.1"),
     # A copy shipped with Qwen2.5-VL-3B support (the file was replaced by Apache-2.0 three days later).
-    ("LicenseRef-qwen-research", "Qwen Research License Agreement (2024-09-19)", "roboflow/inference",
-     "f22bd024ef9edcc3a51b61a72077b78c10b22220", "inference/models/qwen25vl/LICENSE.txt"),
+    Pinned("LicenseRef-qwen-research", "Qwen Research License Agreement (2024-09-19)", "roboflow/inference",
+           "f22bd024ef9edcc3a51b61a72077b78c10b22220", "inference/models/qwen25vl/LICENSE.txt"),
+    # A Gentoo overlay that keeps the license texts of the models it packages, each as published.
+    Pinned("LicenseRef-mistral-non-production", "Mistral AI Non-Production License (MNPL 0.1)", OVERLAY, OVERLAY_AT,
+           "licenses/MNPL-0.1.md", start="# Mistral AI Non-Production License"),
+    Pinned("LicenseRef-grok2-community", "xAI Community License Agreement for Grok 2 (2025-11-04)", OVERLAY, OVERLAY_AT,
+           "licenses/Grok-2-Community-License-Agreement-20251104"),
+    Pinned("LicenseRef-glm-4", "The glm-4-9b License", OVERLAY, OVERLAY_AT, "licenses/glm-4-9b-LICENSE"),
 ]
 
 # Texts Hugging Face shows as a gating prompt, kept in a model card's `extra_gated_prompt` field:
@@ -145,11 +168,14 @@ def sources(scancode: Path, mirror: Path) -> list[tuple[dict, str]]:
         raw = (scancode / "licensedcode/data/licenses" / f"{sc}.LICENSE").read_text(encoding="utf-8")
         text = body(raw)
         out.append((record(key, title, SC_URL.format(sc), text, sc), text))
-    for key, title, repo, commit, path, *until in GIT:
-        text = git_text(mirror, repo, commit, path)
-        if until:
-            text = text[: text.index("\n" + until[0] + "\n") + 1]
-        out.append((record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text), text))
+    for pin in GIT:
+        text = git_text(mirror, pin.repo, pin.commit, pin.path)
+        if pin.start:
+            text = text[text.index(pin.start):]
+        if pin.until:
+            text = text[: text.index("\n" + pin.until + "\n") + 1]
+        url = GH_URL.format(repo=pin.repo, commit=pin.commit, path=pin.path)
+        out.append((record(pin.key, pin.title, url, text), text))
     for key, title, repo, commit, path, first, last in GATED:
         text = gated_prompt(git_text(mirror, repo, commit, path), first, last)
         out.append((record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text), text))
