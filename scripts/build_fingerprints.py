@@ -109,6 +109,10 @@ GIT = [
     Pinned("LicenseRef-grok2-community", "xAI Community License Agreement for Grok 2 (2025-11-04)", OVERLAY, OVERLAY_AT,
            "licenses/Grok-2-Community-License-Agreement-20251104"),
     Pinned("LicenseRef-glm-4", "The glm-4-9b License", OVERLAY, OVERLAY_AT, "licenses/glm-4-9b-LICENSE"),
+    Pinned("LicenseRef-tii-falcon", "TII Falcon License (Falcon 3, December 2024)", OVERLAY, OVERLAY_AT,
+           "licenses/Falcon-3-TII-Falcon-License-December-2024", start="Falcon 3 TII Falcon License"),
+    Pinned("LicenseRef-tii-falcon-aup", "TII Falcon Acceptable Use Policy (December 2024)", OVERLAY, OVERLAY_AT,
+           "licenses/TII-Falcon-3-License-December-2024-ACCEPTABLE-USE-POLICY", start="TII Falcon 3 License"),
 ]
 
 # Texts Hugging Face shows as a gating prompt, kept in a model card's `extra_gated_prompt` field:

@@ -51,7 +51,7 @@ LICENSE_NAMES = {"qwen": "LicenseRef-qwen", "qwen-research": "LicenseRef-qwen-re
                  "mnpl": "LicenseRef-mistral-non-production", "yi-license": "LicenseRef-yi",
                  "baichuan2": "LicenseRef-baichuan2", "glm-4": "LicenseRef-glm-4", "chatglm-6b": "LicenseRef-chatglm-6b",
                  "internlm": "LicenseRef-internlm", "nvidia-open-model-license": "LicenseRef-nvidia-open-model",
-                 "flux-1-dev-non-commercial-license": "LicenseRef-flux-1-dev-nc"}
+                 "flux-1-dev-non-commercial-license": "LicenseRef-flux-1-dev-nc", "falcon-llm-license": "LicenseRef-tii-falcon"}
 
 
 @pytest.mark.parametrize("scancode_key,expected", AI_TEXTS)
