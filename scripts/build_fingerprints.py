@@ -109,6 +109,8 @@ GIT = [
     Pinned("LicenseRef-grok2-community", "xAI Community License Agreement for Grok 2 (2025-11-04)", OVERLAY, OVERLAY_AT,
            "licenses/Grok-2-Community-License-Agreement-20251104"),
     Pinned("LicenseRef-glm-4", "The glm-4-9b License", OVERLAY, OVERLAY_AT, "licenses/glm-4-9b-LICENSE"),
+    Pinned("LicenseRef-tongyi-qianwen-research", "Tongyi Qianwen Research License Agreement (2023-11-30)", OVERLAY,
+           OVERLAY_AT, "licenses/Tongyi-Qianwen-RESEARCH-LICENSE-AGREEMENT"),
     Pinned("LicenseRef-tii-falcon", "TII Falcon License (Falcon 3, December 2024)", OVERLAY, OVERLAY_AT,
            "licenses/Falcon-3-TII-Falcon-License-December-2024", start="Falcon 3 TII Falcon License"),
     Pinned("LicenseRef-tii-falcon-aup", "TII Falcon Acceptable Use Policy (December 2024)", OVERLAY, OVERLAY_AT,

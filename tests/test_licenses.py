@@ -46,7 +46,7 @@ HF_TAGS = ["llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "ge
            "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m",
            "deepfloyd-if-license", "grok2-community", "apple-ascl", "apple-amlr", "openmdw-1.0", "openmdw-1.1",
            "apache-2.0", "mit", "cc-by-nc-4.0", "gpl-3.0", "odc-by"]
-LICENSE_NAMES = {"qwen": "LicenseRef-qwen", "qwen-research": "LicenseRef-qwen-research", "tongyi-qianwen": "LicenseRef-tongyi-qianwen",
+LICENSE_NAMES = {"qwen": "LicenseRef-qwen", "qwen-research": "LicenseRef-qwen-research", "tongyi-qianwen-research": "LicenseRef-tongyi-qianwen-research", "tongyi-qianwen": "LicenseRef-tongyi-qianwen",
                  "deepseek": "LicenseRef-deepseek", "mrl": "LicenseRef-mistral-research",
                  "mnpl": "LicenseRef-mistral-non-production", "yi-license": "LicenseRef-yi",
                  "baichuan2": "LicenseRef-baichuan2", "glm-4": "LicenseRef-glm-4", "chatglm-6b": "LicenseRef-chatglm-6b",
