@@ -359,3 +359,12 @@ def test_a_damaged_verbatim_table_falls_back_to_the_matcher(tmp_path, scancode_l
     assert verbatim.table().get(words.digest(words.split(lic))) is None
     found = identify.in_text(lic)
     assert [(f.key, f.match) for f in found] == [("MIT", "exact")] and "licenses/mit.LICENSE" in found[0].evidence
+
+
+def test_license_table_is_current():
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    render = runpy.run_path(str(root / "scripts" / "write_license_table.py"))["render"]
+    assert (root / "docs" / "licenses.md").read_text(encoding="utf-8") == render(), "run: python scripts/write_license_table.py"
