@@ -117,20 +117,31 @@ GIT = [
            "licenses/TII-Falcon-3-License-December-2024-ACCEPTABLE-USE-POLICY", start="TII Falcon 3 License"),
 ]
 
-# Texts Hugging Face shows as a gating prompt, kept in a model card's `extra_gated_prompt` field:
-# (trueopen key, title, repository, commit, path, the line the text starts with or None for the
-# prompt's start, the sentence it ends with or None for the prompt's end). A prompt may hold two
-# documents (a license, then its use policy), or end with the host's privacy note.
+class Gated(NamedTuple):
+    """A license text Hugging Face shows as a gating prompt, in a model card's `extra_gated_prompt`
+    (the card in a public git repository, at a fixed commit). A prompt may hold two documents (a
+    license, then its use policy) or end with the host's privacy note: `first_line` and
+    `last_sentence` (kept) pick one; None means the prompt's start or end."""
+
+    key: str
+    title: str
+    repo: str
+    commit: str
+    path: str
+    first_line: str | None
+    last_sentence: str | None
+
+
 GATED = [
-    ("LicenseRef-mistral-research", "Mistral AI Research License (MRL 0.1)", "JoseAdrianRodriguezGonzalez/Llm-Component",
-     "cc9dae586580ffa28c4ab1e483b4a89a05485a75", "bartowski__Mistral-Large-Instruct-2411-GGUF/README.md",
-     None, '"You": means the individual or entity entering into this Agreement with Mistral AI.'),
+    Gated("LicenseRef-mistral-research", "Mistral AI Research License (MRL 0.1)", "JoseAdrianRodriguezGonzalez/Llm-Component",
+          "cc9dae586580ffa28c4ab1e483b4a89a05485a75", "bartowski__Mistral-Large-Instruct-2411-GGUF/README.md",
+          None, '"You": means the individual or entity entering into this Agreement with Mistral AI.'),
     # The use policy Meta's Llama 3.1 cards carried from the July 2024 release: closer to the Llama 3
     # policy than the later text in llama-models, so it needs its own fingerprint.
-    ("LicenseRef-llama3.1-aup", "Llama 3.1 Acceptable Use Policy (July 2024 card)", "YinanWusoymilk/hf-readme",
-     "1ab39f24f8f9548593ac6304367f31ae3ff45178",
-     "training_and_application/readme_files/NousResearch_Meta-Llama-3.1-8B-Instruct.md",
-     "### Llama 3.1 Acceptable Use Policy", None),
+    Gated("LicenseRef-llama3.1-aup", "Llama 3.1 Acceptable Use Policy (July 2024 card)", "YinanWusoymilk/hf-readme",
+          "1ab39f24f8f9548593ac6304367f31ae3ff45178",
+          "training_and_application/readme_files/NousResearch_Meta-Llama-3.1-8B-Instruct.md",
+          "### Llama 3.1 Acceptable Use Policy", None),
 ]
 
 
@@ -182,9 +193,9 @@ def sources(scancode: Path, mirror: Path) -> list[tuple[dict, str]]:
             text = text[: text.index("\n" + pin.until + "\n") + 1]
         url = GH_URL.format(repo=pin.repo, commit=pin.commit, path=pin.path)
         out.append((record(pin.key, pin.title, url, text), text))
-    for key, title, repo, commit, path, first, last in GATED:
-        text = gated_prompt(git_text(mirror, repo, commit, path), first, last)
-        out.append((record(key, title, GH_URL.format(repo=repo, commit=commit, path=path), text), text))
+    for g in GATED:
+        text = gated_prompt(git_text(mirror, g.repo, g.commit, g.path), g.first_line, g.last_sentence)
+        out.append((record(g.key, g.title, GH_URL.format(repo=g.repo, commit=g.commit, path=g.path), text), text))
     return out
 
 
