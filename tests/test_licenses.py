@@ -368,3 +368,11 @@ def test_license_table_is_current():
     root = Path(__file__).resolve().parent.parent
     render = runpy.run_path(str(root / "scripts" / "write_license_table.py"))["render"]
     assert (root / "docs" / "licenses.md").read_text(encoding="utf-8") == render(), "run: python scripts/write_license_table.py"
+
+
+def test_front_matter_field_spans():
+    """Unindented list items and comments belong to the field above; blank lines end none."""
+    front = ("language:\n- en\n- fr\nlicense: other\nmodel-index:\n- name: X\n  results: []\n"
+             "extra_gated_prompt: \"a\\\n  \\ b\"\n\nextra_gated_fields:\n  Country: country")
+    assert identify.field_spans(front) == {"language": (2, 4), "license": (5, 5), "model-index": (6, 8),
+                                           "extra_gated_prompt": (9, 10), "extra_gated_fields": (12, 13)}

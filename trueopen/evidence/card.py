@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .. import safeyaml
 from ..errors import InputError
+from ..licenses import identify
 
 CARD_LIMIT = 2 * 1024 * 1024  # a card is prose; two megabytes is far past any real one
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -71,7 +72,7 @@ class Link:
 class Card:
     path: str
     data: dict[str, object] = field(default_factory=dict)  # front matter as parsed
-    field_lines: dict[str, int] = field(default_factory=dict)
+    field_spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # first and last line of each field
     headings: list[tuple[str, int, int]] = field(default_factory=list)  # text, line, level (7: bold lead)
     sections: list[Section] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -87,6 +88,10 @@ class Card:
         v = self.data.get(key)
         items = v if isinstance(v, list) else [v] if v is not None else []
         return [str(x) for x in items if isinstance(x, (str, int, float)) and str(x).strip()]
+
+    @property
+    def field_lines(self) -> dict[str, int]:
+        return {k: first for k, (first, _) in self.field_spans.items()}
 
     @property
     def completeness(self) -> dict[str, dict[str, object]]:
@@ -127,10 +132,7 @@ def parse(text: str, path: str) -> Card:
             data = None
         if isinstance(data, dict):
             card.data = {str(k): v for k, v in data.items()}
-            for i, line in enumerate(m.group(1).splitlines()):
-                key = line.split(":", 1)[0].strip()
-                if ":" in line and not line[:1].isspace() and key in card.data:
-                    card.field_lines.setdefault(key, i + 2)
+            card.field_spans = {k: v for k, v in identify.field_spans(m.group(1)).items() if k in card.data}
             card.eval_results = eval_results_from(card.data.get("model-index"), card)
         elif data is not None:
             card.problems.append("front matter is not a mapping of fields")

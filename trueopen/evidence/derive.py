@@ -120,9 +120,8 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
     say("identifying licenses" + ("" if license_cache.index_ready() else " (building the license index, once: about 10 s)"))
     licenses = _licenses(files, card_entry, notices)
     if card is not None:  # the front matter parsed once, by the card reader (or by the Hub)
-        span = identify.field_span(card_text, "extra_gated_prompt") if card_text is not None else None
         licenses[:0] = [*identify.in_card_data(card.data, card.path, card.field_lines),
-                        *identify.in_gated_prompt(card.data, card.path, span)]
+                        *identify.in_gated_prompt(card.data, card.path, card.field_spans.get("extra_gated_prompt"))]
         if card_text is not None:
             licenses.extend(identify.in_text(identify.without_front_matter(card_text), card.path))
 

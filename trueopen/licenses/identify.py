@@ -94,9 +94,9 @@ def in_front_matter(text: str, path: str) -> list[Finding]:
     data = safeyaml.loads(m.group(1), path)
     if not isinstance(data, dict):
         return []
-    lines = {k: i + 2 for i, line in enumerate(m.group(1).splitlines()) for k in ("license", "license_name", "license_link")
-             if line.startswith(k + ":")}
-    return [*in_card_data(data, path, lines), *in_gated_prompt(data, path, field_span(text, "extra_gated_prompt"))]
+    spans = field_spans(m.group(1))
+    lines = {k: first for k, (first, _) in spans.items()}
+    return [*in_card_data(data, path, lines), *in_gated_prompt(data, path, spans.get("extra_gated_prompt"))]
 
 
 def in_card_data(data: dict, path: str, lines: dict[str, int] | None = None) -> list[Finding]:
@@ -140,17 +140,17 @@ def in_gated_prompt(data: dict, path: str, span: tuple[int, int] | None = None) 
     return [replace(f, start_line=first, end_line=last) for f in in_text(prompt, path)]
 
 
-def field_span(text: str, key: str) -> tuple[int, int] | None:
-    """First and last line (1-based, in the card) of a top-level front-matter field."""
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return None
-    lines = m.group(1).splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith(key + ":"):
-            end = next((j for j in range(i + 1, len(lines)) if lines[j][:1] not in ("", " ", "\t")), len(lines))
-            return i + 2, end + 1
-    return None
+def field_spans(front: str) -> dict[str, tuple[int, int]]:
+    """First and last line (1-based, in the card) of each top-level field of a front matter's text
+    (what lies between the `---` lines, which start on the card's line 2)."""
+    lines = front.splitlines()
+    starts = [(i, line.split(":", 1)[0].strip()) for i, line in enumerate(lines)
+              if ":" in line and line[:1] not in (" ", "\t", "#", "-")]  # "- x" lines belong to the key above
+    spans: dict[str, tuple[int, int]] = {}
+    for (i, key), nxt in zip(starts, [*(j for j, _ in starts[1:]), len(lines)]):
+        last = max((j for j in range(i, nxt) if lines[j].strip()), default=i)
+        spans.setdefault(key, (i + 2, last + 2))
+    return spans
 
 
 def in_file(path: Path, shown: str | None = None) -> list[Finding]:
