@@ -34,4 +34,6 @@ class NotFound(TrueopenError):
         listing = {"model": "trueopen list", "producer": "trueopen producers",
                    "model or license": "trueopen list for models; license ids are Hugging Face tags or SPDX ids"
                    }.get(what, "trueopen list --format json")
-        super().__init__(f"no {what} '{query}' in the catalog.{hint} (see: {listing})")
+        missing = (f"'{query}' is neither a model in the catalog nor a license trueopen knows" if what == "model or license"
+                   else f"no {what} '{query}' in the catalog")
+        super().__init__(f"{missing}.{hint} (see: {listing})")
