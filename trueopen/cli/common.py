@@ -1,0 +1,113 @@
+"""What every command shares: the app, output consoles, formats, and how errors end a command.
+
+Exit codes follow linters: 0 clean, 1 findings, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from enum import Enum
+
+import typer
+
+
+class _Lazy:
+    """A module imported on first use: `trueopen license` and `--help` start in a fraction of the
+    time it takes to load the catalog, the frameworks and pydantic."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name, __package__), attr)
+
+
+service = _Lazy("..service")
+identify = _Lazy("..licenses.identify")  # called directly: naming licenses needs nothing of the catalog
+jsonout = _Lazy("..report.jsonout")
+license_report = _Lazy("..report.licenses")
+markdown = _Lazy("..report.markdown")
+terminal = _Lazy("..report.terminal")
+
+app = typer.Typer(
+    help=(
+        "How open is an AI model really, and why.\n\n"
+        "Examples:\n\n"
+        "  trueopen list                      every model in the bundled catalog\n\n"
+        "  trueopen show llama-2-7b           the full assessment of one model\n\n"
+        "  trueopen list --verdict open-source --format json\n\n"
+        "  trueopen audit ./my-model          derive the facts from a model's own files\n\n"
+        "  trueopen audit hf:org/name --against llama-3.1-8b\n\n"
+        "  trueopen license ./my-model        name every license in a folder, file or tag\n\n"
+        "  trueopen can llama-2-7b --users 800M --distill\n\n"
+        "                                     may we? per question, citing the clause\n\n"
+        "  trueopen import mof model.yml      score a Model Openness Framework file as MOT does\n\n"
+        "  trueopen list --producer openai    one producer's releases in date order\n\n"
+        "  trueopen producers                 who went from open to closed, and who stayed open\n\n"
+        "  trueopen gap MMLU                  the open/closed performance gap, year by year\n\n"
+        "  trueopen validate                  check catalog entries (or given files)"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+import_app = typer.Typer(help="Read other projects' formats and assess them.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+class _LazyConsole:
+    """A rich Console made on first use: JSON output never needs one."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, attr: str):
+        if self._console is None:
+            from rich.console import Console
+
+            options = dict(self._options)
+            if options.pop("stdout_width", False):
+                options["width"] = None if sys.stdout.isatty() else 120
+            self._console = Console(**options)
+        return getattr(self._console, attr)
+
+
+out = _LazyConsole(soft_wrap=False, stdout_width=True)
+err = _LazyConsole(stderr=True, soft_wrap=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+class Verdict(str, Enum):
+    open_source = "open-source"
+    open_weights = "open-weights"
+    restricted_weights = "restricted-weights"
+    closed = "closed"
+    unknown = "unknown"
+
+
+
+class Sort(str, Enum):
+    name = "name"
+    date = "date"
+    producer = "producer"
+    verdict = "verdict"
+    mof = "mof"
+
+
+FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (terminal), json (stable, see docs/json.md) or md")
+
+
+def fail(message: str) -> None:
+    err.print(f"trueopen: error: {message}", highlight=False, markup=False)
+    raise typer.Exit(2)
+
+
+def print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")

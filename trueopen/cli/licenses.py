@@ -1,0 +1,94 @@
+"""Commands about licenses: name them (license) and ask what they allow (can)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from ..errors import TrueopenError
+from .common import FORMAT_OPT, Format, fail, print_json, app, err, identify, license_report, out, service
+
+@app.command("license")
+def license_(
+    target: str = typer.Argument(..., help="a file, a folder, - for standard input, a Hugging Face license id "
+                                           "(llama3.1, gemma, openrail++...) or an SPDX expression"),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Name every license in a file, a folder's license files and model card, or a tag.
+
+    Each finding gives the license key (SPDX id or LicenseRef-), how it matched (exact, near, partial,
+    notice, reference, tag), a confidence and the lines. Texts are matched against ScanCode's license
+    database and trueopen's fingerprints of AI licenses; nothing is sent anywhere.
+
+    Exit 0 when at least one license is found, 1 when none is, 2 on unreadable input.
+
+    Examples: trueopen license LICENSE; trueopen license ./Llama-3.1-8B; cat NOTICE | trueopen license -;
+    trueopen license "Apache-2.0 OR MIT"
+    """
+    if target == "-":
+        stdin_text = sys.stdin.read(4 * 1024 * 1024 + 1)
+        if len(stdin_text) > 4 * 1024 * 1024:
+            fail("-: standard input is larger than 4 MiB, too large for a license text")
+    else:
+        stdin_text = None
+    if sys.stderr.isatty():
+        from ..licenses import cache
+
+        first = "" if cache.index_ready() else "building the license index, once (about 10 s); "
+        err.print(f"{first}matching license texts...", style="dim", end="\r", highlight=False)
+    try:
+        found = identify.identify(target, stdin_text)
+    except TrueopenError as exc:
+        fail(str(exc))
+    if format is Format.json:
+        print_json([f.to_json() for f in found])
+    elif format is Format.md:
+        sys.stdout.write(license_report.findings_md(found))
+    else:
+        license_report.findings(found, out)
+    if not found:
+        raise typer.Exit(1)
+
+
+@app.command()
+def can(
+    subject: str = typer.Argument(..., help="a catalog model (llama-2-7b) or a license (llama3.1, Apache-2.0, gemma)"),
+    commercial: bool = typer.Option(False, "--commercial", help="use it in a commercial product or service"),
+    users: Optional[str] = typer.Option(None, "--users", metavar="N", help="serve N monthly active users: 800M, 1.5B, 50k"),
+    fine_tune: bool = typer.Option(False, "--fine-tune", help="modify or fine-tune the weights"),
+    redistribute_weights: bool = typer.Option(False, "--redistribute-weights", help="share the (modified) weights"),
+    distill: bool = typer.Option(False, "--distill", help="train another model on it or on its outputs"),
+    use_outputs_commercially: bool = typer.Option(False, "--use-outputs-commercially", help="use what it generates commercially"),
+    on_prem: bool = typer.Option(False, "--on-prem", help="run it on our own hardware"),
+    military: bool = typer.Option(False, "--military", help="use it for military purposes"),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """May we...? Each question answered allowed, conditional, forbidden or unclear, citing the clause.
+
+    No question flag asks them all. For a catalog model the answers come from its weights' license
+    (and its access, for --on-prem). Exit 1 when any answer is forbidden, so scripts can gate on it;
+    2 on bad input.
+
+    Example: trueopen can llama-2-7b --users 800M --distill
+    """
+    from ..licenses.rights import QUESTIONS, parse_users
+
+    asked = [q for q, on in (("commercial", commercial), ("users", users is not None), ("fine_tune", fine_tune),
+                             ("redistribute_weights", redistribute_weights), ("distill", distill),
+                             ("use_outputs_commercially", use_outputs_commercially), ("on_prem", on_prem),
+                             ("military", military)) if on]
+    try:
+        n_users = parse_users(users) if users is not None else None
+        result = service.can(subject, asked or [q for q in QUESTIONS if q != "users"], n_users)
+    except TrueopenError as exc:
+        fail(str(exc))
+    if format is Format.json:
+        print_json(result.to_json())
+    elif format is Format.md:
+        sys.stdout.write(license_report.rights_md(result))
+    else:
+        license_report.rights(result, out)
+    if result.forbidden:
+        raise typer.Exit(1)
