@@ -38,6 +38,44 @@ def show(query: str) -> Assessment:
     return assess_release(loader.find(query))
 
 
+@dataclass
+class FamilyView:
+    """What `show` answers for a family name: its releases with verdicts, oldest first."""
+
+    name: str
+    families: tuple[str, ...]
+    assessments: list[Assessment]
+
+    @property
+    def summary(self) -> str:
+        return family_summary(self.name, [a.verdict.level for a in self.assessments])
+
+
+VERDICT_ORDER = ("open-source", "open-weights", "restricted-weights", "closed", "unknown")
+
+
+def family_summary(name: str, levels: list[str]) -> str:
+    """One line on how open a family is, from the same verdicts `list` shows."""
+    counts = [f"{levels.count(v)} {v}" for v in VERDICT_ORDER if levels.count(v)]
+    n = len(levels)
+    open_source = levels.count("open-source")
+    lead = (f"all {n} are open source" if open_source == n and n > 1 else
+            f"{open_source} of {n} open source" if open_source else "none is open source")
+    return f"{name}: {n} release{'s' if n != 1 else ''} ({', '.join(counts)}); {lead}."
+
+
+def lookup(query: str) -> "Assessment | FamilyView":
+    """`show`: a release by id, name or alias; else a family by name ("llama-2", "qwen")."""
+    catalog = loader.load()
+    try:
+        return assess_release(loader.find(query, catalog), catalog)
+    except NotFound:
+        fam = loader.find_family(query, catalog)
+        if fam is None:
+            raise
+    return FamilyView(fam.name, fam.families, [assess_release(r, catalog) for r in fam.releases])
+
+
 def all_assessments() -> list[Assessment]:
     return [assess_release(r) for r in loader.load()]
 
@@ -240,6 +278,7 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
         except TrueopenError as exc:
             return [ValidationResult(str(loader.data_dir()), "catalog", error=str(exc))]
     out = []
+    given: dict[str, tuple[Release, ValidationResult]] = {}
     for p in paths:
         try:
             data = safeyaml.load_file(p)
@@ -253,9 +292,27 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
             if p.parent == loader.data_dir() and release.id != p.stem:
                 findings.append(f"id '{release.id}' differs from the file name '{p.stem}'")
             out.append(ValidationResult(str(p), "catalog", findings=findings, notes=notes))
+            given[release.id] = (release, out[-1])
         except TrueopenError as exc:
             out.append(ValidationResult(str(p), "unknown", error=str(exc)))
+    _name_clashes(given)
     return out
+
+
+def _name_clashes(given: "dict[str, tuple[Release, ValidationResult]]") -> None:
+    """A name or alias that another entry (given, or in the bundled catalog) answers to is a
+    finding: `show` would then pick one of the two silently."""
+    from .catalog import names
+
+    try:
+        bundled = [r for r in loader.load() if r.id not in given]
+    except TrueopenError:
+        bundled = []
+    for shown, first, second in names.clashes([*(r for r, _ in given.values()), *bundled]):
+        for rid, other in ((second, first), (first, second)):
+            if rid in given:
+                given[rid][1].findings.append(f"name '{shown}' is also used by '{other}'")
+                break
 
 
 def can(subject: str, questions: list[str], users: int | None = None):

@@ -18,11 +18,25 @@ def show(
     format: Format = FORMAT_OPT,
     evidence: bool = typer.Option(False, "--evidence", help="show the source of every component fact"),
 ) -> None:
-    """The full assessment of one model: verdict, MOF class, OSAID checks, Index profile, dimensions."""
+    """The full assessment of one model: verdict, MOF class, OSAID checks, Index profile, dimensions.
+
+    A family name (llama-2, qwen, olmo) lists the family's releases with their verdicts and one
+    line on how open the family is. An id always wins over a name.
+    """
     try:
-        a = service.show(model)
+        a = service.lookup(model)
     except TrueopenError as exc:
         fail(str(exc))
+    if isinstance(a, service.FamilyView):
+        from ..report import family
+
+        if format is Format.json:
+            print_json(family.to_json(a))
+        elif format is Format.md:
+            sys.stdout.write(family.to_markdown(a))
+        else:
+            family.to_terminal(a, out)
+        return
     if format is Format.json:
         print_json(jsonout.assessment(a))
     elif format is Format.md:
