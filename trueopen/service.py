@@ -368,3 +368,22 @@ def audit(source: str, against: str | None = None, offline: bool | None = None, 
     a = assess_release(result.release)
     diff = (catalog_release.id, against_mod.compare(result, catalog_release)) if catalog_release else None
     return AuditResult(result, a, diff)
+
+
+def compare(queries: list[str], users: int | None = None, extra_rows=None):
+    """`trueopen compare`: the same assessments and rights `show` and `can` give, side by side."""
+    from .advise import compare as compare_mod
+    from .errors import InputError
+    from .licenses import rights
+
+    if len(queries) < 2:
+        raise InputError("compare", "name at least two models to compare")
+    catalog = loader.load()
+    releases = [loader.find(q, catalog) for q in queries]
+    dup = {r.id for r in releases if sum(x.id == r.id for x in releases) > 1}
+    if dup:
+        raise InputError("compare", f"{', '.join(sorted(dup))} is named more than once")
+    questions = [q for q in rights.QUESTIONS if q != "users" or users is not None]
+    assessments = [assess_release(r, catalog) for r in releases]
+    answers = [rights.for_release(r, questions, users) for r in releases]
+    return compare_mod.build(assessments, answers, extra_rows)

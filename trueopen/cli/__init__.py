@@ -11,7 +11,7 @@ import typer
 
 from .. import __version__
 from ..errors import TrueopenError
-from . import audit, catalog, imports, licenses  # noqa: F401  (each registers its commands)
+from . import advise, audit, catalog, imports, licenses  # noqa: F401  (each registers its commands)
 from .common import Verdict, app, err  # noqa: F401
 
 
