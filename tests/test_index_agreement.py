@@ -122,3 +122,17 @@ def test_a_release_graded_at_another_end_model_says_so(profiles):
     assert rows and not disagreements.same_end_model(moved)
     assert all(r.decided_by.startswith("another end model") and "Llama-2-70B-Chat" in r.decided_by for r in rows)
     assert disagreements.agreement([a]).shared == 0
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Llama 2 Chat", "llama-2-70b-chat"), ("OLMo 7B Instruct", "olmo-7b-instruct"),
+    ("Mixtral 8x7B Instruct", "mixtral-8x7b-instruct"), ("Gemma 7B Instruct", "gemma-7b-it"),
+    ("BLOOMZ", "bloomz-p3"), ("Meta-Llama-3-70B-Instruct", "llama-3-70b-instruct"),
+])
+def test_show_finds_the_chat_and_instruct_models_by_the_names_people_type(cli, typed, expected):
+    res = cli("show", typed, "--format", "json")
+    assert res.code == 0, res.err
+    shown = res.json()
+    assert shown["id"] == expected
+    base = next(r for r in loader.load() if r.id == expected).base_model
+    assert base is not None and base.id != expected
