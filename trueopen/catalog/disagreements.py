@@ -21,14 +21,14 @@ from .loader import normalize
 READINGS = {
     "opencode": "We grade inference code alone as partial; the Index asks for data-processing, training and tuning code and often grades inference-only releases closed.",
     "llmdata": "We grade a named but unreleased corpus as partial; the Index grades it closed unless the data itself is available.",
-    "rldata": "For a base model we copy the pretraining-data grade; the Index grades the instruction-tuning data of the end model it chose.",
+    "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data, open only when every set is named and the released data is openly licensed, while the Index may grade open when the main tuning set is public.",
     "llmweights": "The Index grades the base model's weights; we grade the weights of the release itself, so an end model tuned from a gated or unreleased base differs, and a release published only as a tuned model (no base weights) is closed for the Index.",
     "rlweights": "For a base model we copy the base-weights grade; the Index grades the tuned end model it chose, which may differ in access.",
     "license": "We grade the licenses of the components we list; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses.",
     "code": "We call code documented when a repository is listed; the Index reads the documentation itself and grades its depth.",
     "architecture": "We grade a paper or archived report as open and a card or blog as partial; the Index grades the depth of what is written, wherever it is.",
     "preprint": "We count a preprint or an arXiv technical report; the Index may count other archived reports, or discount a report that covers only part of the system.",
-    "paper": "We count only peer-reviewed publications we list; the Index also counts workshop and conference papers we may not have listed.",
+    "paper": "We count only peer-reviewed publications about the release itself; the Index also counts workshop papers, and grades partial a peer-reviewed paper that covers only the base model.",
     "modelcard": "We grade a card as open when the catalog lists evaluation results and training facts; the Index judges the card's contents directly.",
     "datasheet": "We need a datasheet document or data card; the Index accepts dataset cards on the Hub and grades their depth.",
 }
