@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import columns
 from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
@@ -58,7 +59,7 @@ def listing(rows: list[Assessment]) -> str:
     for a in rows:
         s = jsonout.summary(a)
         out.append(f"| {s['id']} | {s['name']} | {s['producer']} | {s['released'] or ''} | {s['verdict']} | "
-                   f"{a.mof.label} | {s['weights_license'] or ''} |")
+                   f"{columns.mof_cell(a.mof)} | {s['weights_license'] or ''} |")
     return "\n".join(out) + "\n"
 
 
