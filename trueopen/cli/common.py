@@ -63,7 +63,11 @@ app = typer.Typer(
         "  trueopen list --producer openai    one producer's releases in date order\n\n"
         "  trueopen producers                 who went from open to closed, and who stayed open\n\n"
         "  trueopen gap MMLU                  the open/closed performance gap, year by year\n\n"
-        "  trueopen validate                  check catalog entries (or given files)"
+        "  trueopen validate                  check catalog entries (or given files)\n\n"
+        "Every command takes --format table|json|md. Tables fit the terminal; piped or\n"
+        "redirected, they are $COLUMNS wide, else 80.\n\n"
+        "Exit codes: 0 clean; 1 findings (a forbidden answer, audit warnings, validation\n"
+        "problems, no license found); 2 usage or input error. A closed pipe (| head) is 0."
     ),
     no_args_is_help=True,
     add_completion=False,
