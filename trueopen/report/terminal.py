@@ -210,10 +210,10 @@ def producers(rows: list, console: Console, detailed: bool = False) -> None:
 
 
 def gap(rows: list, console: Console) -> None:
-    """Per year: the best open and best closed score, naming the release and setting, and the gap."""
+    """Per year: the best open and best closed score ("score release (setting)") and the gap."""
     t = table()
     col(t, "year", short=True)
-    col(t, "best open: score release (setting)", ratio=1)
+    col(t, "best open", ratio=1)
     col(t, "best closed", ratio=1)
     col(t, "gap", short=True, justify="right")
     for r in rows:
