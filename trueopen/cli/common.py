@@ -33,6 +33,7 @@ license_report = _Lazy("..report.licenses")
 markdown = _Lazy("..report.markdown")
 terminal = _Lazy("..report.terminal")
 
+
 class ClosedPipe(Exception):
     """The reader of our output went away (`trueopen list | head -1`). Not an OSError, so that
     click does not turn it into exit code 1, which here means "findings"."""
@@ -75,6 +76,7 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Read other projects' formats and assess them.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+
 
 def output_width(is_tty: bool, columns: str | None) -> int | None:
     """Width of table output: a terminal's own width (None: rich asks it); otherwise $COLUMNS when
