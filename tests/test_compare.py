@@ -93,8 +93,14 @@ def test_csv_md_and_html_carry_every_row(cli, tmp_path):
 def test_terminal_table_keeps_every_id_whole(cli):
     r = cli("compare", *TRIO, env={"COLUMNS": "80"})
     assert r.code == 0, r.err
+    assert max(len(line.rstrip()) for line in r.out.splitlines()) <= 80
     for rid in TRIO:
         assert rid in r.out
+    data = cli("compare", *TRIO, "--format", "json").json()
+    flat = "".join(r.out.split())
+    for row in data["rows"]:  # every value is in the table, folded but never cut
+        for value in row["values"]:
+            assert "".join(value.split()) in flat or all(w in r.out for w in value.split()), value
 
 
 def test_bad_input_is_one_line_and_exit_2(cli, tmp_path):

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import columns
 from .assessment import Assessment, assess
 from .catalog import crosscheck, loader, producers
 from .catalog.importers import mof as mof_import
@@ -85,6 +86,8 @@ SORT_KEYS = ("name", "date", "producer", "verdict", "mof")
 
 @dataclass
 class ListFilter:
+    """What `trueopen list` keeps; each test reads the same value the listing shows for it."""
+
     verdict: str | None = None
     producer: str | None = None
     license: str | None = None
@@ -96,11 +99,8 @@ class ListFilter:
             return False
         if self.producer and not self.has_producer(r):
             return False
-        if self.license:
-            wanted = loader.normalize(self.license)
-            lics = {r.effective_license(c.name) for c in r.components} - {None}
-            if not any(wanted == loader.normalize(x) or wanted in loader.normalize(x) for x in lics):  # type: ignore[arg-type]
-                return False
+        if self.license and not columns.license_matches(self.license, columns.weights_license(r)):
+            return False  # the license the listing's column shows, nothing else
         if self.mof_class is not None and (a.mof.mof_class or 0) != self.mof_class:
             return False
         return True

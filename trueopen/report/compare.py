@@ -8,10 +8,9 @@ from importlib import resources
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from . import jsonout
+from . import jsonout, layout
 
 DIFF_MARK = "*"
 
@@ -54,19 +53,19 @@ def to_markdown(cmp: Any) -> str:
 
 def to_terminal(cmp: Any, console: Console) -> None:
     """Models as columns; every value wraps inside its column, so ids and URLs stay whole."""
-    t = Table(expand=True, show_lines=False, pad_edge=False)
-    t.add_column("fact", overflow="fold", ratio=2, min_width=10)
+    t = layout.table()
+    layout.col(t, "fact", ratio=2, min_width=10)
     for rid in cmp.ids:
-        t.add_column(rid, overflow="fold", ratio=3)
+        layout.col(t, rid, ratio=3)
     section = None
     for row in cmp.rows:
         if row.section != section:
             if section is not None:
                 t.add_section()
             section = row.section
-            t.add_row(Text(section.upper(), style="bold"), *[""] * len(cmp.ids))
+            layout.row(t, Text(section.upper(), style="bold"), *[""] * len(cmp.ids))
         label = Text(row.label + (f" {DIFF_MARK}" if row.differs else ""), style="bold" if row.differs else "")
-        t.add_row(label, *row.values)
+        layout.row(t, label, *row.values)
     console.print(t)
     console.print(f"{DIFF_MARK} the models differ on this fact.", style="dim", highlight=False)
 
