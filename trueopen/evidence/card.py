@@ -74,6 +74,7 @@ class Link:
     heading: str = ""  # the heading the link sits under
     context: str = ""  # the line, trimmed
     label: str = ""  # the link's own text: [label](url), or an HTML link's text or image alt
+    before: str = ""  # the end of the line before: a wrapped paragraph's "our" may sit there
 
     @property
     def describes_model(self) -> bool:
@@ -83,7 +84,9 @@ class Link:
         if _OWN_PAPER_HEADING.search(self.heading):
             return True
         in_table = self.context.lstrip().startswith("|")  # a table of datasets cites their papers
-        return bool(_OWN_PAPER_LINE.search(self.context) or _PAPER_LABEL.search(self.label)) and not in_table
+        said = _OWN_PAPER_LINE.search(f"{self.before} {self.context[:self.context.find(self.value)]}"
+                                      if self.before and self.value in self.context else self.context)
+        return bool(said or _OWN_PAPER_LINE.search(self.context) or _PAPER_LABEL.search(self.label)) and not in_table
 
 
 @dataclass
@@ -166,7 +169,8 @@ def parse(text: str, path: str) -> Card:
                 if kind == "hub" and (value.split("/", 1)[0].lower() in HUB_PAGES or not _valid_repo_id(value)):
                     continue
                 card.links.append(Link(kind, value, i, current, line.strip()[:200],
-                                       _label(line, lm.start(), lines, i)))
+                                       _label(line, lm.start(), lines, i),
+                                       lines[i - 2].strip()[-80:] if i >= 2 else ""))
         if _FENCE.match(line):
             in_fence = not in_fence
             continue

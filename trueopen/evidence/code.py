@@ -203,19 +203,20 @@ class Submodule:
 def submodules(entry: FileEntry) -> list[Submodule]:
     """The submodules a .gitmodules file declares, read as text (git is never run on it)."""
     text = read_text(entry, GITMODULES_LIMIT) or ""
-    raw: list[dict[str, object]] = []
+    raw: dict[str, dict[str, object]] = {}  # git reads a repeated section as the same submodule
+    current: dict[str, object] | None = None
     for i, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if m := _SUBMODULE.fullmatch(s):
-            if len(raw) >= MAX_SUBMODULES:
+            if m.group(1) not in raw and len(raw) >= MAX_SUBMODULES:
                 break
-            raw.append({"name": m.group(1), "line": i})
-        elif raw and (m := _KEY.fullmatch(s)):
-            raw[-1].setdefault(m.group(1), m.group(2).strip())
+            current = raw.setdefault(m.group(1), {"name": m.group(1), "line": i})
+        elif current is not None and (m := _KEY.fullmatch(s)) and m.group(1) not in current:
+            current[m.group(1)] = m.group(2).strip()
             if m.group(1) == "url":
-                raw[-1]["line"] = i
+                current["line"] = i
     out = []
-    for r in raw:
+    for r in raw.values():
         name, path, url = str(r["name"]), str(r.get("path") or r["name"]), _without_credentials(str(r.get("url") or ""))
         project = re.sub(r"\.git$", "", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or path.rsplit("/", 1)[-1]
         out.append(Submodule(name, path, url, int(r["line"]), submodule_kind(project, path, name), project))  # type: ignore[arg-type]
