@@ -182,6 +182,10 @@ def check_pythia(doc: dict, results: list[str]) -> None:
     assert doc["facts"]["weights_linked"]["value"] == [f"https://huggingface.co/{r}" for r in LINKED]
     assert doc["weight_files"] == [] and doc["weights"]["parameters"] is None
     assert any("linked, not shipped" in n["message"] for n in doc["notices"])
+    # the repository's LICENSE covers its own files; the linked weights' license was not read
+    assert weights["license"] is None and "weights_license" not in doc["facts"]
+    assert training["license"] == component(doc, "Model card")["license"] == "Apache-2.0"
+    assert doc["verdict"]["level"] == "unknown"
 
 
 def test_pythia_repository_folder_and_clone(pythia_repo, tmp_path: Path):
@@ -193,6 +197,16 @@ def test_pythia_repository_folder_and_clone(pythia_repo, tmp_path: Path):
     assert (cloned / "utils" / "gpt-neox").is_dir() and not any((cloned / "utils" / "gpt-neox").iterdir())
     check_pythia(audit_json(str(cloned)), results)
     check_pythia(audit_json(repo.as_uri()), results)  # the CLI's own shallow clone
+
+
+def test_linked_weights_take_the_license_the_card_declares(tmp_path: Path):
+    repo = write(tmp_path / "tiny", "README.md", "---\nlicense: apache-2.0\n---\n# Tiny\n\n"
+                 "Weights: https://huggingface.co/example/tiny-1b (fine-tuned from https://huggingface.co/example/base-7b)\n"
+                 "Base model: https://huggingface.co/example/base-7b\n").parent
+    doc = audit_json(str(repo))
+    weights = component(doc, "Model parameters (Final)")
+    assert weights["license"] == "Apache-2.0" and weights["location"] == "https://huggingface.co/example/tiny-1b"
+    assert doc["facts"]["weights_linked"]["value"] == ["https://huggingface.co/example/tiny-1b"]
 
 
 def test_checked_out_submodule_is_shipped_code(tmp_path: Path):

@@ -440,10 +440,15 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
         facts["base_model"] = Fact(base[0], [Evidence(path=card.path, line=card.field_lines.get("base_model"),  # type: ignore[union-attr]
                                                       field="base_model", detail=base[0])])
 
-    # weights linked on the Hub, when none are here
+    # weights linked on the Hub, when none are here. A LICENSE file covers the repository's own
+    # files; the linked weights carry the license the card declares, else one not read here.
+    linked_license_unknown = False
     if not final:
         linked = _hub_links(link_sources, card)
         if linked:
+            if not any(x.path == (card.path if card else None) and x.match == "tag" for x in licenses):
+                linked_license_unknown = True
+                facts.pop("weights_license", None)
             facts["weights_linked"] = Fact([f"https://huggingface.co/{r}" for r, _ in linked][:50],
                                            [ev for _, ev in linked][:50])
             for _, ev in linked[:20]:
@@ -470,13 +475,16 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
             continue
         note = None
         if spec.name in (mofc.WEIGHTS, mofc.CHECKPOINTS):
-            lic = weights_lic if final or spec.name == mofc.CHECKPOINTS else None
+            lic = None if linked_license_unknown and spec.name == mofc.WEIGHTS else weights_lic
             if not final and spec.name == mofc.WEIGHTS:
-                note = "linked on the Hugging Face Hub, not shipped in these files; their license was not read"
+                note = "linked on the Hugging Face Hub, not shipped in these files" + \
+                    ("; their license was not read" if linked_license_unknown else "")
         elif spec.name in code_kinds:
             lic = code_lic
         else:
             lic = None  # documents inherit the release-wide license
+        if linked_license_unknown and lic is None and spec.content_type == "data" and spec.name != mofc.WEIGHTS:
+            lic = code_lic  # data files in the repository, under its license as before
         if spec.name in declared and spec.name not in code_kinds:
             note = "declared as a git submodule, not shipped here; its own license was not read"
         components.append(Component(name=spec.name, license=lic, location=locations.get(spec.name), note=note,
@@ -486,7 +494,8 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
     producer = snap.producer or (str(gguf_meta["general.organization"]) if gguf_meta.get("general.organization") else None) \
         or "unknown"
     pipeline = card.data.get("pipeline_tag") if card else None
-    dist = weights_lic or code_lic
+    dist = None if linked_license_unknown else weights_lic or code_lic
+    repo_lic = GlobalLicense(name=code_lic) if linked_license_unknown and code_lic else None
     release = Release(
         id=slug(name if snap.repo_id is None else snap.name),
         name=name,
@@ -499,6 +508,7 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
         access=access,
         license=Licenses(distribution=GlobalLicense(name=dist) if dist else None,
                          code=GlobalLicense(name=code_lic) if code_lic and code_lic != dist else None,
+                         document=repo_lic,
                          source="audit"),
         components=components,
         training_data=TrainingData(disclosure="partial", datasets=named[:200], source="audit",
@@ -642,7 +652,10 @@ def _hub_links(sources: list[cardmod.Card], card: cardmod.Card | None) -> list[t
     for c in sources:
         for link in c.links:
             key = link.value.lower()
-            if link.kind != "hub" or key in out or key in bases or BASE_LINK.search(link.context):
+            if link.kind != "hub" or key in out or key in bases:
+                continue
+            at = link.context.find(link.value)
+            if BASE_LINK.search(link.context[max(0, at - 60):at] if at >= 0 else link.context):
                 continue
             out[key] = (link.value, Evidence(path=c.path, line=link.line, detail=f"links https://huggingface.co/"
                                                                                  f"{link.value}: weights linked, not shipped"))
