@@ -174,8 +174,8 @@ def dependencies(entry: FileEntry) -> list[CodeHit]:
 # training framework (gpt-neox) as a submodule: the training code is part of the release, but it
 # lives in another repository. The names are projects whose purpose is that kind of code.
 SUBMODULE_KINDS: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = (
-    ("training", ("gpt-neox", "megatron-lm", "megatron-deepspeed", "nemo", "llm-foundry", "olmo-core", "levanter", "torchtitan", "maxtext",
-                  "t5x", "mesh-transformer-jax", "fairseq", "metaseq", "nanotron", "nanogpt", "deepspeed",
+    ("training", ("gpt-neox", "megatron-lm", "megatron-deepspeed", "nemo", "llm-foundry", "olmo-core", "levanter",
+                  "torchtitan", "maxtext", "t5x", "mesh-transformer-jax", "fairseq", "metaseq", "nanotron", "nanogpt", "deepspeed",
                   "colossalai", "torchtune", "axolotl", "trl", "open-instruct", "alignment-handbook"),
      frozenset({"train", "trainer", "training", "pretrain", "pretraining", "finetune", "finetuning"})),
     ("evaluation", ("lm-evaluation-harness", "lm-eval", "olmes", "lighteval", "opencompass", "helm",
@@ -217,9 +217,11 @@ def submodules(entry: FileEntry) -> list[Submodule]:
                 current["line"] = i
     out = []
     for r in raw.values():
-        name, path, url = str(r["name"]), str(r.get("path") or r["name"]), _without_credentials(str(r.get("url") or ""))
+        name, path = str(r["name"]), str(r.get("path") or r["name"])
+        url = _without_credentials(str(r.get("url") or ""))
         project = re.sub(r"\.git$", "", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or path.rsplit("/", 1)[-1]
-        out.append(Submodule(name, path, url, int(r["line"]), submodule_kind(project, path, name), project))  # type: ignore[arg-type]
+        line = r["line"] if isinstance(r["line"], int) else 1
+        out.append(Submodule(name, path, url, line, submodule_kind(project, path, name), project))
     return out
 
 

@@ -55,8 +55,9 @@ PAPER_URL = {"arxiv": "https://arxiv.org/abs/{}", "doi": "https://doi.org/{}", "
              "openreview": "https://openreview.net/forum?id={}"}
 # Lines that link a model as the base of this one, not as where this one's weights are.
 BASE_LINK = re.compile(r"\b(base[ _-]?model|based on|fine-?tuned (from|on)|built on|derived from)\b", re.I)
-GENERIC_FOLDERS = re.compile(r"^(model|models|weights|checkpoints?|snapshots?|main|repo|src|files|download|[0-9a-f]{40})$",
-                             re.I)
+# Folder names that say nothing about which model is inside (a Hub cache snapshot is a commit hash).
+GENERIC_FOLDERS = re.compile(r"^(model|models|weights|checkpoints?|snapshots?|main|repo|src|files|download|"
+                             r"[0-9a-f]{40})$", re.I)
 Progress = Callable[[str], None]
 
 
