@@ -101,8 +101,7 @@ OTHER_PAPER = "https://arxiv.org/abs/2402.00838"
 LINKED = ["EleutherAI/pythia-70m", "EleutherAI/pythia-70m-deduped", "EleutherAI/pythia-160m"]
 PYTHIA_README = f"""# Pythia: Interpreting Transformers Across Time and Scale
 
-This repository gathers EleutherAI's Pythia suite. How the models were trained is told in our
-paper [Pythia: A Suite for Analyzing Large Language Models]({PAPER}).
+This repository gathers EleutherAI's Pythia suite, which joins interpretability work and scaling laws to study how knowledge grows during the training of autoregressive transformers; for the models, their training and their properties, see our paper [Pythia: A Suite for Analyzing Large Language Models]({PAPER}).
 
 Other open suites came later, such as AI2's [OLMo]({OTHER_PAPER}).
 
@@ -170,7 +169,9 @@ def check_pythia(doc: dict, results: list[str]) -> None:
     assert ev_results["evidence"][0]["path"] in results
     # plot PDFs are not a report; the paper is the one the README calls ours
     assert not component(doc, "Technical report")["released"]
-    assert component(doc, "Research paper")["location"] == PAPER
+    paper = component(doc, "Research paper")
+    assert paper["location"] == PAPER and paper["evidence"][0]["line"] == line_of(PYTHIA_README, PAPER)
+    assert PYTHIA_README.splitlines()[paper["evidence"][0]["line"] - 1].find("our paper") > 200  # a long line
     docs = {d["url"] for d in doc["release"]["documentation"]}
     assert PAPER in docs and OTHER_PAPER not in docs
     # the weights are linked on the Hub, not shipped

@@ -72,9 +72,10 @@ class Link:
     value: str
     line: int
     heading: str = ""  # the heading the link sits under
-    context: str = ""  # the line, trimmed
+    context: str = ""  # the line around the link: up to 200 characters before it and 60 after
     label: str = ""  # the link's own text: [label](url), or an HTML link's text or image alt
     before: str = ""  # the end of the line before: a wrapped paragraph's "our" may sit there
+    in_table: bool = False  # on a table row: a table of datasets cites their papers
 
     @property
     def describes_model(self) -> bool:
@@ -83,10 +84,10 @@ class Link:
         or its line calls it the paper or report, outside a table."""
         if _OWN_PAPER_HEADING.search(self.heading):
             return True
-        in_table = self.context.lstrip().startswith("|")  # a table of datasets cites their papers
         said = _OWN_PAPER_LINE.search(f"{self.before} {self.context[:self.context.find(self.value)]}"
                                       if self.before and self.value in self.context else self.context)
-        return bool(said or _OWN_PAPER_LINE.search(self.context) or _PAPER_LABEL.search(self.label)) and not in_table
+        return bool(said or _OWN_PAPER_LINE.search(self.context) or _PAPER_LABEL.search(self.label)) \
+            and not self.in_table
 
 
 @dataclass
@@ -168,9 +169,10 @@ def parse(text: str, path: str) -> Card:
                 value = lm.group(1).rstrip(".)}")
                 if kind == "hub" and (value.split("/", 1)[0].lower() in HUB_PAGES or not _valid_repo_id(value)):
                     continue
-                card.links.append(Link(kind, value, i, current, line.strip()[:200],
-                                       _label(line, lm.start(), lines, i),
-                                       lines[i - 2].strip()[-80:] if i >= 2 else ""))
+                around = line[max(0, lm.start() - 200):lm.end() + 60].strip()
+                card.links.append(Link(kind, value, i, current, around, _label(line, lm.start(), lines, i),
+                                       lines[i - 2].strip()[-80:] if i >= 2 and lm.start() < 80 else "",
+                                       line.lstrip().startswith("|")))
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
