@@ -433,6 +433,15 @@ def test_huge_integer_in_config_is_a_notice(tmp_path: Path):
     assert n["level"] == "warning" and "malformed JSON" in n["message"] and "4,300 digits" in n["message"]
 
 
+def test_model_index_with_yaml_dates_sets_and_binary_prints_as_json(tmp_path: Path):
+    args = audit_text.card_model_index_odd_types(tmp_path)
+    r = run_cli(*args, env=OFFLINE)
+    assert r.code in (0, 1) and "Traceback" not in r.err
+    [result] = r.json()["card"]["eval_results"]
+    assert result["value"] == "2024-05-06" and result["task"] == "2024-01-01"
+    assert isinstance(result["metric"], str) and isinstance(result["dataset"], str)  # binary and set, as text
+
+
 def _limit_memory() -> None:
     import resource
 

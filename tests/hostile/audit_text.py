@@ -99,6 +99,17 @@ def gitmodules_hostile(root: Path) -> list[str]:
     return ["audit", str(d)]
 
 
+def card_model_index_odd_types(root: Path) -> list[str]:
+    """YAML dates, sets and binary where a model-index holds names and values, audited as JSON."""
+    d = _folder(root)
+    (d / "README.md").write_text(
+        "---\nmodel-index:\n- name: 2024-01-01\n  results:\n"
+        "  - task: {type: 2024-01-01, name: !!binary aGVsbG8=}\n"
+        "    dataset: {name: !!set {x, y}, type: 2023-02-03}\n"
+        "    metrics:\n    - {type: !!binary aGVsbG8=, value: 2024-05-06}\n---\n# Card\n")
+    return ["audit", str(d), "--format", "json"]
+
+
 CASES = [
     Case("card-heading-spaces", card_heading_spaces, exits=(0, 1)),
     Case("card-one-long-heading", card_one_long_heading, exits=(0, 1)),
@@ -110,4 +121,5 @@ CASES = [
     Case("config-deep-nesting", config_deep_nesting, exits=(1,)),
     Case("config-auto-map-hostile", config_auto_map_hostile, exits=(1,)),
     Case("gitmodules-hostile", gitmodules_hostile, exits=(0, 1)),
+    Case("card-model-index-odd-types", card_model_index_odd_types, exits=(0, 1)),
 ]

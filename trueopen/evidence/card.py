@@ -264,6 +264,13 @@ def eval_results_from(model_index: object, card: Card) -> list[dict[str, object]
         return []
     out = []
     for r in results[:500]:
-        out.append({"task": r.task_type, "dataset": r.dataset_name or r.dataset_type, "metric": r.metric_type,
-                    "value": r.metric_value if isinstance(r.metric_value, (int, float, str)) else str(r.metric_value)})
+        out.append({"task": _plain(r.task_type), "dataset": _plain(r.dataset_name or r.dataset_type),
+                    "metric": _plain(r.metric_type), "value": _plain(r.metric_value)})
     return out
+
+
+def _plain(value: object) -> object:
+    """A value as JSON can hold it: YAML dates, sets and binary in a model-index become text."""
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return str(value)[:200]
