@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -451,12 +450,17 @@ def _limit_memory() -> None:
 @pytest.mark.parametrize("case", audit_text.CASES, ids=lambda c: c.name)
 def test_hostile_text_is_audited_in_bounded_time(case, tmp_path: Path):
     """Each input used to take minutes (a 60 KB card 339 s, a 256 KB train.py 47 s) or raise;
-    now each ends within a generous bound, with one of the exit codes it is allowed."""
+    now each ends within a generous bound, with one of the exit codes it is allowed. The bound is
+    on the CPU time the audit used (backtracking is CPU), so a busy machine does not fail it; the
+    wall-clock timeout only stops a hang."""
+    import resource
+
     args = case.build(tmp_path)
-    start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "trueopen", *args], capture_output=True, text=True, timeout=120,
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-m", "trueopen", *args], capture_output=True, text=True, timeout=300,
                           env={**os.environ, **OFFLINE}, preexec_fn=_limit_memory)
-    elapsed = time.monotonic() - start
-    assert elapsed < 20, f"{case.name} took {elapsed:.1f} s"
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert cpu < 20, f"{case.name} used {cpu:.1f} s of CPU"
     assert proc.returncode in case.exits, proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 1, proc.stderr

@@ -386,8 +386,8 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
                 and not codemod.VENDORED.search(f.rel) and not codemod.TEST_FILE.search(f.rel):
             result_files.setdefault(f.rel[: m.end()], []).append(f)
     for folder, found in sorted(result_files.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:20]:
-        add(mofc.EVALUATION_RESULTS, Evidence(path=found[0].rel, detail=f"{len(found):,} result file(s) "
-                                                                         f"(JSON/CSV) under {folder}"), folder)
+        detail = f"{len(found):,} result file(s) (JSON, JSONL, CSV or TSV) under {folder}"
+        add(mofc.EVALUATION_RESULTS, Evidence(path=found[0].rel, detail=detail), folder)
     documentation: list[DocLink] = []
     link_sources = [c for c in (card, extra_docs) if c is not None]
     seen_links = set()
