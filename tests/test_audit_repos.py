@@ -226,6 +226,16 @@ def test_submodule_urls_never_show_credentials(tmp_path: Path):
     assert component(r.json(), "Training code")["location"] == "https://example.org/org/megatron-lm.git"
 
 
+def test_reports_and_papers_are_told_from_plots_by_name_and_folder(tmp_path: Path):
+    repo = tmp_path / "suite"
+    for rel in ("DeepSeek_V3.pdf", "docs/2304.01373.pdf", "paper/figures/fig1.pdf", "analysis/loss_plot.pdf",
+                "assets/architecture.pdf", "Responsible-Use-Guide.pdf", "notebooks/scratch.pdf"):
+        write(repo, rel, pdf_bytes(rel))
+    doc = audit_json(str(repo))
+    assert [e["path"] for e in component(doc, "Technical report")["evidence"]] == ["DeepSeek_V3.pdf"]
+    assert [e["path"] for e in component(doc, "Research paper")["evidence"]] == ["docs/2304.01373.pdf"]
+
+
 # ---- a repository shaped like allenai/OLMo -----------------------------------------------------
 
 OLMO_PAPER = "2501.00656"
