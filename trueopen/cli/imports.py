@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import List, Optional
 
@@ -56,12 +59,54 @@ def _write_snapshot(data: dict, out_path: Optional[Path]) -> None:
     if out_path is None:
         sys.stdout.write(text)
         return
-    tmp = out_path.with_name(out_path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out_path)
+        write_file(out_path, text.encode("utf-8"))
+    except TrueopenError as exc:
+        fail(str(exc))
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Replace `target` with `data`, or create it: only ever a regular file. A device, a FIFO or a
+    folder is refused (as root, renaming over /dev/null would turn it into a file); the temporary
+    file gets a unique name beside the target and is removed on any failure."""
+    from ..errors import InputError
+    from ..safeio import probe, shown
+
+    name = shown(target)
+    if not str(target).strip():
+        raise InputError(repr(str(target)), "an empty output path")
+    real = Path(os.path.realpath(target))  # a link to a file: write the file, keep the link
+    what = probe(real)
+    if what not in ("file", "missing"):
+        what = "a folder" if what == "folder" else what
+        raise InputError(name, f"is {what}; --out writes regular files only" if not what.startswith("unreadable")
+                         else what.replace("unreadable", "cannot write"))
+    folder = real.parent
+    if probe(folder) != "folder":
+        raise InputError(name, f"no folder {shown(folder)} to write into")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name[:64]}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = os.stat(real).st_mode & 0o7777 if what == "file" else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, real)
+        tmp = None
     except OSError as exc:
-        fail(f"{out_path}: cannot write: {exc.strerror or exc}")
+        raise InputError(name, f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 REVISION_OPT = typer.Option(None, "--revision", help="commit the files were read at (read from .git when there is one)")
