@@ -169,7 +169,9 @@ def from_folder(path: Path, spec: str) -> Snapshot:
     listing = walk(path)
     git_dir = path / ".git"
     if safeio.probe(git_dir) == "folder":
-        head = git_head(git_dir)
+        head, problem = read_git_head(git_dir)
+        if problem:
+            listing.notices.append((".git", f"commit not known: {problem}"))
         return Snapshot("git", spec, path.resolve().as_uri(), path, listing, revision=head)
     return Snapshot("folder", spec, path.resolve().as_uri(), path, listing)
 
@@ -190,34 +192,45 @@ GIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def git_head(git_dir: Path) -> str | None:
-    """The checked-out commit, read from .git's files: running git in a repository we audit could
-    run its configured helpers, reading two small files cannot. Every file is read size-capped,
-    regular files only, and only inside .git, itself inside the checkout: a HEAD linked to
-    /dev/zero, a FIFO, or `ref: /abs/path` gives None, never a hang or another file's content."""
+    """The checked-out commit, read from .git's files (None when it cannot be told safely)."""
+    return read_git_head(git_dir)[0]
+
+
+def read_git_head(git_dir: Path) -> tuple[str | None, str | None]:
+    """The checked-out commit and, when there is none, why. Read from .git's files: running git in
+    a repository we audit could run its configured helpers, reading two small files cannot. Every
+    file is read size-capped, regular files only, and only inside .git, itself inside the
+    checkout: a HEAD linked to /dev/zero, a FIFO, or `ref: /abs/path` gives a reason, never a
+    hang or another file's content."""
     if not safeio.inside(git_dir, git_dir.parent):
-        return None
+        return None, ".git leads outside the folder; not read"
     base = os.path.realpath(git_dir)
 
-    def small(name: str, limit: int = GIT_SMALL) -> str | None:
+    def small(name: str, limit: int = GIT_SMALL) -> tuple[str | None, str | None]:
         try:
-            return safeio.read_bytes(os.path.join(base, name), limit, root=base).decode("ascii", "replace")
-        except InputError:
-            return None
+            raw = safeio.read_bytes(os.path.join(base, name), limit, root=base, name=f".git/{name}")
+        except InputError as exc:
+            return None, str(exc)
+        return raw.decode("ascii", "replace"), None
 
-    head = (small("HEAD") or "").strip()
+    head, problem = small("HEAD")
+    if head is None:
+        return None, problem
+    head = head.strip()
     if not head.startswith("ref: "):
-        return head if GIT_SHA.fullmatch(head) else None
+        return (head, None) if GIT_SHA.fullmatch(head) else (None, ".git/HEAD holds neither a commit nor a ref")
     ref = head[5:].strip()
     if not GIT_REF.fullmatch(ref) or ".." in ref or "//" in ref or ref.endswith("/"):
-        return None
-    loose = (small(ref) or "").strip()
-    if GIT_SHA.fullmatch(loose):
-        return loose
-    for line in (small("packed-refs", PACKED_REFS_LIMIT) or "").splitlines():
+        return None, f".git/HEAD names '{safeio.shown(ref[:80])}', not a ref under refs/; not followed"
+    loose, problem = small(ref)
+    if loose is not None and GIT_SHA.fullmatch(loose.strip()):
+        return loose.strip(), None
+    packed, _ = small("packed-refs", PACKED_REFS_LIMIT)
+    for line in (packed or "").splitlines():
         sha, _, name = line.partition(" ")
         if name == ref and GIT_SHA.fullmatch(sha):
-            return sha
-    return None
+            return sha, None
+    return None, problem or f"{ref} holds no commit"
 
 
 GIT_PROTOCOLS = "https:http:ssh:git:file"
