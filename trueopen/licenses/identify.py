@@ -214,8 +214,9 @@ def identify(target: str, stdin_text: str | None = None, problems: list[str] | N
         return in_file(path)
     if what != "missing" and what != "a broken link":
         problem = what.replace("unreadable: ", "cannot read: ")
+        hint = "; use - for standard input" if target in ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") else ""
         raise InputError(safeio.shown(target), problem if problem.startswith("cannot") else
-                         f"is {what}, not a license file or folder")
+                         f"is {what}, not a license file or folder{hint}")
     tag = in_tag(target)
     if tag is None:
         raise InputError(safeio.shown(target), "no such file or folder, and not a license id or SPDX expression "
