@@ -159,8 +159,6 @@ CASES = [
     Case("license-empty", _args("license", "")),
     Case("license-long-spdx", long_spdx, exits=(0,)),
     Case("license-dir-with-fifo", license_dir_with_fifo),
-    Case("validate-dev-zero", _args("validate", "/dev/zero")),
-    Case("validate-fifo", lambda f: ["validate", str(fifo(f, "x.yaml"))]),
     Case("import-mof-dev-zero", _args("import", "mof", "/dev/zero")),
     Case("import-mof-fifo", lambda f: ["import", "mof", str(fifo(f, "x.yml"))]),
     Case("import-models-dev-dev-zero", _args("import", "models.dev", "/dev/zero")),

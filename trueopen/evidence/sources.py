@@ -126,8 +126,7 @@ def _repo_and_rev(text: str, spec: str) -> tuple[str, str | None]:
     try:
         validate_repo_id(repo)
     except HFValidationError as exc:
-        raise InputError(safeio.shown(spec), f"not a Hugging Face model id ({safeio.shown(first_line(exc))}); "
-                                             "expected ORG/NAME, optionally @REVISION") from None
+        raise InputError(safeio.shown(spec), f"not a Hugging Face model id: {safeio.shown(first_line(exc))}") from None
     if not REPO_ID.match(repo):
         raise InputError(safeio.shown(spec), "expected a Hugging Face model id ORG/NAME, optionally @REVISION")
     if at and not rev:
@@ -141,19 +140,19 @@ def check_revision(rev: str, spec: str) -> str:
     """A branch, tag or commit as git names them (`git check-ref-format`'s rules), so that
     `refs/<rev>` in a cache can only be a file inside `refs/`: no '..', no leading or trailing '/',
     no empty part, no control characters, no part starting with '.'. Raises InputError only."""
-    problem = None
-    if len(rev.encode("utf-8", "surrogatepass")) > 255:
-        problem = "longer than 255 bytes"
-    elif any(not c.isprintable() or c in " ~^:?*[\\" for c in rev):
-        problem = "holds a space, a control character or one of ~^:?*[\\"
-    elif rev.startswith("/") or rev.endswith("/") or "//" in rev:
-        problem = "starts or ends with '/', or has an empty part"
-    elif ".." in rev or "@{" in rev or rev == "@" or rev.endswith(".lock"):
-        problem = "holds '..' or '@{', or ends with '.lock'"
-    elif any(part.startswith(".") for part in rev.split("/")):
-        problem = "has a part starting with '.'"
-    elif not os.path.normpath(os.path.join("refs", rev)).startswith("refs" + os.sep):
-        problem = "leads outside refs/"
+    checks = (
+        (len(rev.encode("utf-8", "surrogatepass")) > 255, "is longer than 255 bytes"),
+        (any(not c.isprintable() for c in rev), "holds a control character"),
+        (any(c in " ~^:?*[\\" for c in rev), "holds a space or one of ~^:?*[\\"),
+        (rev.startswith("/"), "starts with '/'"),
+        (rev.endswith("/") or "//" in rev, "has an empty part"),
+        (".." in rev, "holds '..'"),
+        ("@{" in rev or rev == "@", "holds '@{'"),
+        (rev.endswith(".lock") or any(p.startswith(".") for p in rev.split("/")),
+         "has a part starting with '.' or ending with '.lock'"),
+        (not os.path.normpath(os.path.join("refs", rev)).startswith("refs" + os.sep), "leads outside refs/"),
+    )
+    problem = next((why for bad, why in checks if bad), None)
     if problem:
         raise InputError(safeio.shown(spec), f"not a revision: '{safeio.shown(rev)}' {problem}")
     return rev
@@ -235,7 +234,8 @@ def read_git_head(git_dir: Path) -> tuple[str | None, str | None]:
 
 GIT_PROTOCOLS = "https:http:ssh:git:file"
 _TRANSPORT = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)::")  # git's <transport>::<address> form: ext::, fd::, ...
-_KEEP_GIT_ENV = {"GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSH_VARIANT", "GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "GIT_PROXY_COMMAND"}
+_KEEP_GIT_ENV = {"GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSH_VARIANT", "GIT_SSL_CAINFO", "GIT_SSL_CAPATH",
+                 "GIT_PROXY_COMMAND"}  # how the user reaches servers, not what git may run
 
 
 def git_env() -> dict[str, str]:
@@ -320,13 +320,15 @@ def from_hf_cache(repo: str, rev: str | None, spec: str) -> Snapshot | None:
         notes.append((".", "the cached snapshot is incomplete: files the repository lists are not downloaded"))
     except LocalEntryNotFoundError:
         if rev is not None:
-            raise InputError(safeio.shown(spec), f"revision '{rev}' of {repo} is not in the Hugging Face cache") from None
+            raise InputError(safeio.shown(spec),
+                             f"revision '{rev}' of {repo} is not in the Hugging Face cache") from None
         return None
     root = _checked_snapshot(Path(snapshot), storage, spec)
     listing = walk(root, allowed=[storage / "blobs"])
     listing.notices[:0] = notes
     refs = storage / "refs"
-    branches = sorted(p.name for p in refs.glob("*") if safeio.probe(p) == "file") if safeio.probe(refs) == "folder" else []
+    branches = (sorted(p.name for p in refs.glob("*") if safeio.probe(p) == "file")
+                if safeio.probe(refs) == "folder" else [])
     return Snapshot("hf-cache", spec, f"https://huggingface.co/{repo}", root, listing, repo_id=repo,
                     revision=root.name, branches=branches)
 
@@ -338,10 +340,10 @@ def _cached_ref(storage: Path, rev: str, spec: str) -> str | None:
     if safeio.probe(ref) == "missing":
         return None
     try:
-        text = safeio.read_bytes(ref, GIT_SMALL, root=refs, name=str(ref), what="a cache ref").decode("ascii", "replace")
+        raw = safeio.read_bytes(ref, GIT_SMALL, root=refs, name=str(ref), what="a cache ref")
     except InputError as exc:
         raise InputError(safeio.shown(spec), f"the Hugging Face cache's ref is unusable: {exc}") from None
-    commit = text.strip()
+    commit = raw.decode("ascii", "replace").strip()
     if not GIT_SHA.fullmatch(commit):
         raise InputError(safeio.shown(spec), f"the Hugging Face cache's ref {safeio.shown(ref)} does not hold a "
                                              "commit hash; the cache is damaged or was tampered with")
@@ -402,7 +404,8 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
 
         storage = Path(_cache_dir()) / repo_folder_name(repo_id=repo, repo_type="model")
         root = _checked_snapshot(root, storage, spec)
-    listing = walk(root, allowed=[storage / "blobs"]) if root is not None else Listing()  # snapshots link to ../../blobs
+    # snapshot files link to ../../blobs
+    listing = walk(root, allowed=[storage / "blobs"]) if root is not None else Listing()
     have = {f.rel for f in listing.files}
     listing.files.extend(FileEntry(name, size, None) for name, size in siblings if name not in have)
     listing.files.sort(key=lambda f: f.rel)
