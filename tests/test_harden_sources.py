@@ -140,6 +140,21 @@ def test_a_name_longer_than_a_file_name_can_be():
     assert {"MIT", "Apache-2.0", "BSD-3-Clause"} <= set(r.json()[0]["spdx"].split(" OR "))
 
 
+@pytest.mark.parametrize("kind", ["osai-index", "models.dev"])
+def test_import_sources_are_checked_before_reading(kind, tmp_path: Path):
+    one_line_error(run_cli("import", kind, ""), "''", "empty")
+    one_line_error(run_cli("import", kind, "y" * 300), "y" * 300, "no such file")
+    fifo = hostile.fifo(tmp_path)
+    one_line_error(run_cli("import", kind, str(fifo)), str(fifo), "FIFO")
+
+
+def test_import_revision_is_a_git_revision(tmp_path: Path):
+    args = hostile.mof_with_out(tmp_path, tmp_path / "out.json")
+    args[args.index("--revision") + 1] = "abc\nrevision: forged"
+    one_line_error(run_cli(*args), "--revision", "control character")
+    assert not (tmp_path / "out.json").exists()
+
+
 # ---- Hub names and revisions -----------------------------------------------------------------------
 
 @pytest.fixture

@@ -178,6 +178,9 @@ CASES = [
     Case("hf-rev-control-char", _args("audit", "hub:x/y@main\x01")),
     Case("hub-url-dotdot", _args("audit", "https://huggingface.co/a/b..c")),
     Case("git-ext-transport", ext_url),
+    Case("import-index-long-name", _args("import", "osai-index", "y" * 300)),
+    Case("import-models-dev-fifo", lambda f: ["import", "models.dev", str(fifo(f))]),
+    Case("import-revision-newline", lambda f: [*mof_with_out(f, f / "out.json")[:-2], "--revision", "a\nb"]),
     Case("out-is-folder", out_folder),
     Case("out-is-fifo", out_fifo),
 ]

@@ -12,12 +12,12 @@ from typing import List, Optional
 
 import typer
 
-from ..errors import TrueopenError
+from ..errors import InputError, TrueopenError
 from .common import FORMAT_OPT, Format, fail, print_json, err, import_app, jsonout, markdown, out, service
 
 @import_app.command("mof")
 def import_mof(
-    files: List[Path] = typer.Argument(..., help="MOF release files (YAML, in the Model Openness Tool's schema)"),
+    files: List[str] = typer.Argument(..., help="MOF release files (YAML, in the Model Openness Tool's schema)"),
     format: Format = FORMAT_OPT,
 ) -> None:
     """Score Model Openness Framework release files exactly as the Model Openness Tool does.
@@ -25,7 +25,10 @@ def import_mof(
     Exit 0 when every file imported cleanly, 1 when MOT quirks were found (unknown or
     duplicate component names), 2 when a file could not be read.
     """
-    results = service.import_mof(files)
+    for f in files:
+        if not f.strip():
+            fail(f"{f!r}: an empty file name")
+    results = service.import_mof([Path(f) for f in files])
     if format is Format.json:
         print_json([
             {"path": r.path, "error": r.error, "warnings": r.warnings,
@@ -53,7 +56,32 @@ def import_mof(
         raise typer.Exit(1)
 
 
-def _write_snapshot(data: dict, out_path: Optional[Path]) -> None:
+def _source(text: str, what: str) -> Path:
+    """The folder or file to import, refused before any service code sees it when it is empty,
+    missing (also: a name too long to exist), or a FIFO, device or socket."""
+    from ..safeio import probe, shown
+
+    if not text.strip():
+        raise InputError(repr(text), f"an empty argument; expected a {what}")
+    found = probe(text)
+    if found in ("folder", "file"):
+        return Path(text)
+    if found == "missing":
+        raise InputError(shown(text), "no such file or folder")
+    raise InputError(shown(text), found.replace("unreadable: ", "cannot read: ") if found.startswith("unreadable")
+                     else f"is {found}; expected a {what}")
+
+
+def _revision(text: Optional[str]) -> Optional[str]:
+    """--revision ends up in every fact's URL: a git revision, checked as such."""
+    if text is None:
+        return None
+    from ..evidence.sources import check_revision
+
+    return check_revision(text, "--revision")
+
+
+def _write_snapshot(data: dict, out_path: Optional[str]) -> None:
     """Write next to the target and rename, so a failed import never leaves half a snapshot."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if out_path is None:
@@ -65,11 +93,10 @@ def _write_snapshot(data: dict, out_path: Optional[Path]) -> None:
         fail(str(exc))
 
 
-def write_file(target: Path, data: bytes) -> None:
+def write_file(target: str | Path, data: bytes) -> None:
     """Replace `target` with `data`, or create it: only ever a regular file. A device, a FIFO or a
     folder is refused (as root, renaming over /dev/null would turn it into a file); the temporary
     file gets a unique name beside the target and is removed on any failure."""
-    from ..errors import InputError
     from ..safeio import probe, shown
 
     name = shown(target)
@@ -115,9 +142,9 @@ OUT_OPT = typer.Option(None, "--out", "-o", help="write the snapshot here (defau
 
 @import_app.command("models.dev")
 def import_models_dev(
-    path: Path = typer.Argument(..., help="a checkout of github.com/anomalyco/models.dev, or its published api.json"),
+    path: str = typer.Argument(..., help="a checkout of github.com/anomalyco/models.dev, or its published api.json"),
     revision: Optional[str] = REVISION_OPT,
-    out_path: Optional[Path] = OUT_OPT,
+    out_path: Optional[str] = OUT_OPT,
 ) -> None:
     """Snapshot models.dev's facts (release dates, open weights, limits, first-party prices).
 
@@ -127,7 +154,8 @@ def import_models_dev(
       trueopen import models.dev ./models.dev -o trueopen/catalog/imported/models-dev.json
     """
     try:
-        data, _ = service.import_catalog("models.dev", path, revision)
+        data, _ = service.import_catalog("models.dev", _source(path, "models.dev checkout or api.json"),
+                                         _revision(revision))
     except TrueopenError as exc:
         fail(str(exc))
     _write_snapshot(data, out_path)
@@ -140,9 +168,9 @@ def import_models_dev(
 
 @import_app.command("osai-index")
 def import_osai_index(
-    path: Path = typer.Argument(..., help="a checkout of github.com/Language-Technology-Assessment/main-database"),
+    path: str = typer.Argument(..., help="a checkout of github.com/Language-Technology-Assessment/main-database"),
     revision: Optional[str] = REVISION_OPT,
-    out_path: Optional[Path] = OUT_OPT,
+    out_path: Optional[str] = OUT_OPT,
 ) -> None:
     """Snapshot the Open Source AI Index's grades (12 parameters per model family) and links.
 
@@ -151,7 +179,8 @@ def import_osai_index(
     the rest are still imported.
     """
     try:
-        data, problems = service.import_catalog("osai-index", path, revision)
+        data, problems = service.import_catalog("osai-index", _source(path, "checkout of the Index"),
+                                                _revision(revision))
     except TrueopenError as exc:
         fail(str(exc))
     for p in problems:
