@@ -326,3 +326,28 @@ def test_hub_names_and_revisions_raise_only_input_errors(text):
     if rev is not None:
         joined = os.path.normpath(os.path.join("/cache/refs", rev))
         assert joined.startswith("/cache/refs/") and "\x00" not in rev
+
+
+# ---- the reader itself -------------------------------------------------------------------------------
+
+def test_reader_caps_cuts_and_stays_inside(tmp_path: Path):
+    from trueopen import safeio
+    from trueopen.errors import InputError
+
+    f = tmp_path / "root" / "a.txt"
+    f.parent.mkdir()
+    f.write_bytes(b"x" * 100)
+    assert safeio.read_bytes(f, 100) == b"x" * 100
+    assert safeio.read_bytes(f, 10, cut=True) == b"x" * 10
+    with pytest.raises(InputError, match="too large"):
+        safeio.read_bytes(f, 99)
+    (tmp_path / "outside.txt").write_text(hostile.SECRET, encoding="utf-8")
+    (f.parent / "link").symlink_to(tmp_path / "outside.txt")
+    (f.parent / "inner").symlink_to(f)
+    assert safeio.read_bytes(f.parent / "inner", 100, root=f.parent) == b"x" * 100
+    with pytest.raises(InputError, match="leads outside"):
+        safeio.read_bytes(f.parent / "link", 100, root=f.parent)
+    assert safeio.probe(tmp_path / ("n" * 300)) == "missing"
+    assert safeio.probe(hostile.loop(tmp_path)) == "a link loop"
+    assert safeio.probe(hostile.fifo(tmp_path)).startswith("a FIFO")
+    assert safeio.shown("a\nb\x1b[8m") == "a\\nb\\x1b[8m"
