@@ -16,7 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import test_audit_hub as hub_tests
 from tests.conftest import run_cli
+from tests.test_audit_hub import serve  # noqa: F401  (the fake Hub fixture)
 from tests.hostile import sources as hostile
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -232,6 +234,28 @@ def test_snapshot_links_are_followed_to_blobs_only(hf_env, tmp_path: Path):
     assert "outside" in notices["LICENSE"] and "outside" in notices["ref.txt"]
     assert "FIFO" in notices["pipe.json"]
     assert run_cli("audit", f"hf:org/m@{SHA}", "--format", "json", env=hf_env).json()["source"]["files"] == 1
+
+
+@pytest.mark.parametrize("poison", [lambda p: p.symlink_to("/dev/zero"), os.mkfifo], ids=["dev-zero", "fifo"])
+def test_a_poisoned_tree_listing_is_refused_offline(poison, hf_env):
+    storage = _cache(hf_env)
+    (storage / "refs" / "main").write_text(SHA, encoding="utf-8")
+    (storage / "snapshots" / SHA).mkdir()
+    (storage / "snapshots" / SHA / "README.md").write_text("# Model\n", encoding="utf-8")
+    (storage / "trees").mkdir()
+    poison(storage / "trees" / f"{SHA}.json")
+    one_line_error(run_cli("audit", "hf:org/m", env=hf_env), "hf:org/m", f"trees/{SHA}.json", "tampered")
+
+
+@pytest.mark.parametrize("where", ["refs/main", f"trees/{hub_tests.SHA}.json"])
+def test_cache_files_the_hub_client_would_read_are_vetted_online(where, serve, tmp_path: Path):
+    """huggingface_hub reads refs/<branch> and trees/<commit>.json whole by itself: they are
+    checked before it is called, also when the Hub is reached."""
+    env = serve(hub_tests.FakeHub({"README.md": b"---\nlicense: mit\n---\n# T\n"}))
+    poisoned = tmp_path / "hf" / "hub" / ("models--" + hub_tests.REPO.replace("/", "--")) / where
+    poisoned.parent.mkdir(parents=True)
+    poisoned.symlink_to("/dev/zero")
+    one_line_error(run_cli("audit", f"hub:{hub_tests.REPO}", env=env), where, "character device")
 
 
 # ---- git, run safely --------------------------------------------------------------------------------

@@ -312,6 +312,7 @@ def from_hf_cache(repo: str, rev: str | None, spec: str) -> Snapshot | None:
         if rev is not None:
             raise InputError(safeio.shown(spec), f"revision '{rev}' of {repo} is not in the Hugging Face cache")
         return None
+    vet_cache_file(storage / "trees" / f"{commit}.json", storage / "trees", TREE_LIMIT, spec)
     notes: list[tuple[str, str]] = []
     try:
         snapshot = snapshot_download(repo, revision=commit, local_files_only=True)
@@ -350,6 +351,27 @@ def _cached_ref(storage: Path, rev: str, spec: str) -> str | None:
     return commit
 
 
+TREE_LIMIT = 64 * 1024 * 1024  # huggingface_hub's cached file listing of one commit
+
+
+def vet_cache_file(path: Path, folder: Path, limit: int, spec: str) -> None:
+    """Refuse a cache file that huggingface_hub would open and read whole by itself (a branch's
+    ref, a commit's file listing) unless it is a regular file inside `folder`, under `limit`:
+    linked to /dev/zero or made a FIFO, it would read forever or hang."""
+    what = safeio.probe(path)
+    if what in ("missing", "a broken link"):
+        return
+    try:
+        small = what == "file" and os.stat(path).st_size <= limit
+    except OSError:
+        small = False
+    inside = safeio.inside(path, folder)
+    if not (small and inside):
+        problem = what if what != "file" else "it leads outside the cache" if not inside else f"over {limit:,} bytes"
+        raise InputError(safeio.shown(spec), f"the Hugging Face cache file {safeio.shown(path)} is unusable "
+                                             f"({problem}); the cache is damaged or was tampered with")
+
+
 def _checked_snapshot(root: Path, storage: Path, spec: str) -> Path:
     """`root`, once it is known to be a folder inside the cache's snapshots/ (a snapshot folder
     linked elsewhere would make the audit read that place instead)."""
@@ -386,6 +408,12 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
     notes: list[tuple[str, str]] = []
     small = [name for name, size in siblings
              if size <= SMALL_FILE and "." + name.rsplit(".", 1)[-1].lower() not in WEIGHT_SUFFIXES]
+    from huggingface_hub.file_download import repo_folder_name
+
+    storage = Path(_cache_dir()) / repo_folder_name(repo_id=repo, repo_type="model")
+    vet_cache_file(storage / "refs" / (rev or "main"), storage / "refs", GIT_SMALL, spec)  # hf reads it to update it
+    if info.sha:
+        vet_cache_file(storage / "trees" / f"{info.sha}.json", storage / "trees", TREE_LIMIT, spec)
     root: Path | None = None
     try:
         if small:
@@ -400,9 +428,6 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
     except Exception as exc:  # noqa: BLE001 - a failed fetch leaves the listing to audit
         notes.append((".", f"files not fetched: {first_line(exc)}"))
     if root is not None:
-        from huggingface_hub.file_download import repo_folder_name
-
-        storage = Path(_cache_dir()) / repo_folder_name(repo_id=repo, repo_type="model")
         root = _checked_snapshot(root, storage, spec)
     # snapshot files link to ../../blobs
     listing = walk(root, allowed=[storage / "blobs"]) if root is not None else Listing()
