@@ -284,15 +284,27 @@ def test_gits_own_environment_refuses_ext(tmp_path: Path, monkeypatch):
     assert env["GIT_TERMINAL_PROMPT"] == "0" and "ext" not in env["GIT_ALLOW_PROTOCOL"].split(":")
 
 
-def test_a_clone_works_without_hooks_and_a_failed_one_reports_all_of_gits_error(tmp_path: Path):
+def test_a_clone_runs_no_hook_the_users_config_names(tmp_path: Path):
+    """A post-checkout hook reached through the user's global config runs on a plain clone;
+    trueopen's clone reads no global config and disables hooks, so it must not."""
     repo = hostile.git_repo(tmp_path)
-    hook = repo / ".git" / "hooks" / "post-checkout"
-    hook.write_text(f"#!/bin/sh\ntouch {tmp_path / 'PWNED'}\n", encoding="utf-8")
-    hook.chmod(0o755)
-    r = run_cli("audit", f"file://{repo}", "--format", "json")
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "post-checkout").write_text(f"#!/bin/sh\ntouch {tmp_path / 'PWNED'}\n", encoding="utf-8")
+    (hooks / "post-checkout").chmod(0o755)
+    (tmp_path / "gitconfig").write_text(f"[core]\n\thooksPath = {hooks}\n", encoding="utf-8")
+    env = {"GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}
+    plain = subprocess.run(["git", "clone", "-q", f"file://{repo}", str(tmp_path / "plain")],
+                           env={**os.environ, **env}, capture_output=True, timeout=60)
+    assert plain.returncode == 0 and (tmp_path / "PWNED").exists()  # the hook is real
+    (tmp_path / "PWNED").unlink()
+    r = run_cli("audit", f"file://{repo}", "--format", "json", env=env)
     assert r.code in (0, 1), r.err
     assert r.json()["source"]["revision"] == rev_parse(repo)
     assert not (tmp_path / "PWNED").exists()
+
+
+def test_a_failed_clone_reports_all_of_gits_error(tmp_path: Path):
     line = one_line_error(run_cli("audit", f"file://{tmp_path}/none.git"), "cannot clone")
     assert line.count("fatal:") >= 2 and " / " in line  # git's first and last lines, joined
 
