@@ -248,8 +248,10 @@ def git_env() -> dict[str, str]:
     return env
 
 
-# hooks off, no file-system monitor: nothing configured anywhere runs a program during the clone
-GIT_OPTIONS = ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"]
+# hooks off, no file-system monitor: nothing configured anywhere runs a program during the clone;
+# a transfer stalled below 1 KB/s for a minute ends instead of waiting for the overall timeout
+GIT_OPTIONS = ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
+               "-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=60"]
 
 
 def git_error(stderr: str, fallback: str, limit: int = 600) -> str:
