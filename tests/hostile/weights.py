@@ -157,6 +157,20 @@ def onnx_length_past_end(root: Path) -> list[str]:
     return ["audit", str(d)]
 
 
+def onnx_many_nodes(root: Path) -> list[str]:
+    """300,000 empty nodes in the graph: 600 KB that protobuf would turn into 300,000 objects."""
+    d = _folder(root)
+    (d / "model.onnx").write_bytes(onnx_model(pb_field(1, b"") * 300_000))
+    return ["audit", str(d)]
+
+
+def onnx_field_flood(root: Path) -> list[str]:
+    """Five million ir_version fields at the top level of the model (10 MB): cheap for protobuf, not for a walk."""
+    d = _folder(root)
+    (d / "model.onnx").write_bytes(b"\x08\x01" * 5_000_000)
+    return ["audit", str(d)]
+
+
 # ---- sharded index ------------------------------------------------------------------------------
 
 
@@ -241,6 +255,8 @@ CASES = [
     Case("onnx-3M-initializers", onnx_three_million_initializers),
     Case("onnx-negative-dims", onnx_negative_dims),
     Case("onnx-length-past-end", onnx_length_past_end),
+    Case("onnx-300k-nodes", onnx_many_nodes),
+    Case("onnx-5M-fields", onnx_field_flood),
     Case("index-5000-digit-integer", index_huge_integer),
     Case("pickle-protocol-0-bin", pickle_protocol_0),
     Case("pickle-protocol-1-bin", pickle_protocol_1),

@@ -20,7 +20,9 @@ Limits (a real model stays far below each; a file above one is reported, not rea
 - GGML_MAX_DIMS = 4 dimensions per GGUF tensor; MAX_ELEMENTS = 2^48 elements per ONNX tensor.
 - MAX_SAFETENSORS_HEADER = 100,000,000 bytes, the safetensors format's own limit.
 - MAX_ONNX_MESSAGES = 200,000 nodes, tensors, attributes and other graph entries per ONNX file
-  (protobuf spends several hundred bytes on each one it parses).
+  (protobuf spends several hundred bytes on each one it parses), and MAX_ONNX_FIELDS = 2,000,000
+  fields walked outside the tensors (real graphs have about three per node, tensor or attribute;
+  walking 2,000,000 takes about a second).
 - MAX_ZIP_MEMBERS = 200,000 members per zip archive (PyTorch archives have a few hundred).
 """
 
@@ -30,6 +32,7 @@ import io
 import mmap
 import pickletools
 import struct
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +47,7 @@ GGML_MAX_DIMS = 4
 MAX_ELEMENTS = 1 << 48
 MAX_SAFETENSORS_HEADER = 100_000_000
 MAX_ONNX_MESSAGES = 200_000
+MAX_ONNX_FIELDS = 2_000_000
 MAX_ONNX_DEPTH = 32
 MAX_ZIP_MEMBERS = 200_000
 PICKLE_WINDOW = 4096  # bytes of a file looked at for protocol 0/1 pickle opcodes
@@ -267,7 +271,7 @@ def check_safetensors(fh: io.BufferedIOBase, size: int) -> int:
             break
         left -= len(chunk)
         objects += chunk.count(b"{")
-        if objects > MAX_TENSORS + 1:  # + 1: the header itself
+        if objects > MAX_TENSORS + 2:  # + 2: the header itself and its __metadata__
             raise HeaderError(f"header holds more than {MAX_TENSORS:,} tensor entries; "
                               f"trueopen reads at most {MAX_TENSORS:,}")
     return n
@@ -293,6 +297,7 @@ _ONNX_SCHEMA: dict[str, dict[int, str | None]] = {
 class OnnxCounts:
     initializers: int = 0  # tensors of the main graph
     messages: int = 0
+    fields: int = 0
 
 
 def count_onnx(buf: memoryview | bytes) -> OnnxCounts:
@@ -322,17 +327,30 @@ def _walk(buf: memoryview | bytes, pos: int, end: int, kind: str, depth: int, co
     if depth > MAX_ONNX_DEPTH:
         raise HeaderError(f"graphs nested deeper than {MAX_ONNX_DEPTH} levels")
     schema = _ONNX_SCHEMA[kind]
+    fields_left = MAX_ONNX_FIELDS - counts.fields
+    start_left = fields_left
     while pos < end:
-        tag, pos = _varint(buf, pos, end)
-        number, wire = tag >> 3, tag & 7
+        fields_left -= 1
+        if fields_left < 0:
+            raise HeaderError(f"model holds more than {MAX_ONNX_FIELDS:,} protobuf fields outside its tensors; "
+                              "trueopen reads at most that many")
+        tag = buf[pos]  # one-byte varints (field numbers below 16) are by far the most common
+        pos += 1
+        if tag & 0x80:
+            tag, pos = _varint(buf, pos - 1, end)
+        wire = tag & 7
         if wire == 0:
-            _, pos = _varint(buf, pos, end)
+            if pos < end and not buf[pos] & 0x80:
+                pos += 1
+            else:
+                _, pos = _varint(buf, pos, end)
         elif wire == 1:
             pos += 8
         elif wire == 5:
             pos += 4
         elif wire == 2:
             n, pos = _varint(buf, pos, end)
+            number = tag >> 3
             if n > end - pos:
                 raise HeaderError(f"field {number} declares {n:,} bytes at byte {pos:,}, past the end "
                                   f"of its message (byte {end:,})")
@@ -348,12 +366,16 @@ def _walk(buf: memoryview | bytes, pos: int, end: int, kind: str, depth: int, co
                                           "trueopen reads at most that many")
                 inner = schema[number]
                 if inner is not None and _ONNX_SCHEMA[inner]:
+                    counts.fields += start_left - fields_left
+                    start_left = fields_left = MAX_ONNX_FIELDS - counts.fields
                     _walk(buf, pos, pos + n, inner, depth + 1, counts, top=top and kind == "model")
+                    start_left = fields_left = MAX_ONNX_FIELDS - counts.fields
             pos += n
         else:
-            raise HeaderError(f"protobuf wire type {wire} (field {number}) is not used by ONNX")
+            raise HeaderError(f"protobuf wire type {wire} (field {tag >> 3}) is not used by ONNX")
         if pos > end:
-            raise HeaderError(f"field {number} runs past the end of its message (byte {end:,})")
+            raise HeaderError(f"field {tag >> 3} runs past the end of its message (byte {end:,})")
+    counts.fields += start_left - fields_left
 
 
 # ---- pickles, zip archives, NumPy arrays --------------------------------------------------------
@@ -366,20 +388,23 @@ def is_old_pickle(head: bytes) -> bool:
     they must decode as a run of valid opcodes, read by pickletools, never unpickled."""
     if not head or head[0] not in _PICKLE_STARTS:
         return False
-    window = head[:PICKLE_WINDOW]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # protocol 0 string arguments may hold invalid escapes
+        return _opcodes_until_stop(head[:PICKLE_WINDOW])
+
+
+def _opcodes_until_stop(window: bytes) -> bool:
     ops = 0
-    last = 0
     try:
-        for op, _arg, pos in pickletools.genops(io.BytesIO(window)):
+        for op, _arg, _pos in pickletools.genops(io.BytesIO(window)):
             ops += 1
-            last = pos or 0
             if op.proto >= 2:
                 return False  # protocol 2+ opcodes come after PROTO, which this stream lacks
             if op.name == "STOP":
                 return ops >= 2
-    except (ValueError, UnicodeDecodeError, struct.error):
-        # a window cut in the middle of a long pickle is fine; garbage is not
-        return len(window) == PICKLE_WINDOW and ops >= 16 and last >= PICKLE_WINDOW - 512
+    except (ValueError, struct.error):  # UnicodeDecodeError is a ValueError
+        # a long pickle cut by the window: many valid opcodes first (garbage has few)
+        return len(window) == PICKLE_WINDOW and ops >= 16
     return False
 
 
@@ -416,6 +441,7 @@ def npy_header(fh: io.BufferedIOBase) -> tuple[tuple[int, ...], object]:
         # version 3.0 differs from 2.0 only in the header's text encoding (UTF-8, not Latin-1)
         reader = npformat.read_array_header_1_0 if version == (1, 0) else npformat.read_array_header_2_0
         shape, _fortran, dtype = reader(fh)
-    except (ValueError, SyntaxError, TypeError, EOFError, OverflowError, struct.error) as exc:
-        raise HeaderError(f"malformed .npy header: {str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__}") from None
+    except Exception as exc:  # noqa: BLE001 - numpy's header parser (tokenize, ast) fails in many ways on junk
+        text = str(exc).strip().splitlines()
+        raise HeaderError(f"malformed .npy header: {text[0][:160] if text else type(exc).__name__}") from None
     return shape, dtype

@@ -238,7 +238,10 @@ def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
     try:
         with safe_open(str(entry.local), framework="numpy") as f:
             tensors = []
-            for name in f.keys():
+            names = f.keys()
+            if len(names) > headers.MAX_TENSORS:
+                raise ValueError(f"header declares {len(names):,} tensors; trueopen reads at most {headers.MAX_TENSORS:,}")
+            for name in names:
                 sl = f.get_slice(name)
                 tensors.append((sl.get_dtype(), list(sl.get_shape())))
             meta = f.metadata() or {}
@@ -292,7 +295,7 @@ def _gguf(entry: FileEntry, wf: WeightFile) -> WeightFile:
     except headers.HeaderError as exc:
         wf.problem = f"malformed GGUF file: {exc}"
         return wf
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, BufferError) as exc:
         wf.problem = f"cannot read GGUF file: {first_line(exc)}"
         return wf
     arch = head.metadata.get("general.architecture")
@@ -320,7 +323,7 @@ def _onnx(entry: FileEntry, wf: WeightFile) -> WeightFile:
     except headers.HeaderError as exc:
         wf.problem = f"malformed ONNX file: {exc}"
         return wf
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, BufferError) as exc:
         wf.problem = f"cannot read ONNX file: {first_line(exc)}"
         return wf
     try:
