@@ -151,6 +151,17 @@ def test_safetensors_limit_counts_tensors_not_bytes(tmp_path: Path):
     assert wf.parameters is None and f"at most {headers.MAX_TENSORS:,}" in wf.problem
 
 
+@pytest.mark.parametrize("shape, why", [([-4, 3], "negative dimension (-4)"), ([1 << 40, 1 << 40], "more than"),
+                                        (["4", 3], "not a list of integers"), ([True], "not a list of integers"),
+                                        ("44", "not a short list")])
+def test_remote_safetensors_header_with_impossible_shape(shape, why):
+    """Headers read from the Hub are parsed by huggingface_hub, which does not check shapes."""
+    wf = weights.from_safetensors_header("model.safetensors", 100, {"ok": ("F32", [2]), "w": ("F32", shape)}, {})
+    assert wf.parameters is None and why in wf.problem and "'w'" in wf.problem
+    ok = weights.from_safetensors_header("model.safetensors", 100, {"ok": ("F32", [2, 3])}, {"k": "v"})
+    assert (ok.parameters, ok.problem, ok.metadata) == (6, None, {"k": "v"})
+
+
 # ---- the issue's cases, read by the parser in a capped child ------------------------------------
 
 def test_gguf_array_of_2_63_strings_in_113_bytes(tmp_path: Path):

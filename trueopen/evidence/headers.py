@@ -17,7 +17,9 @@ Limits (a real model stays far below each; a file above one is reported, not rea
   step per element.
 - MAX_KEY = 65,535 bytes per GGUF key (the GGUF specification's own limit); string values
   longer than MAX_VALUE = 64 KiB are skipped, not read.
-- GGML_MAX_DIMS = 4 dimensions per GGUF tensor; MAX_ELEMENTS = 2^48 elements per ONNX tensor.
+- GGML_MAX_DIMS = 4 dimensions per GGUF tensor, whose data must lie inside the file;
+  MAX_ELEMENTS = 2^48 elements per ONNX tensor or safetensors tensor read from the Hub, whose
+  data is elsewhere (the largest real tensors have about 2^30).
 - MAX_SAFETENSORS_HEADER = 100,000,000 bytes, the safetensors format's own limit.
 - MAX_ONNX_MESSAGES = 200,000 nodes, tensors, attributes and other graph entries per ONNX file
   (protobuf spends several hundred bytes on each one it parses), and MAX_ONNX_FIELDS = 2,000,000
@@ -110,8 +112,8 @@ class _Cursor:
 
     def need(self, n: int, what: str) -> None:
         if n > self.size - self.pos:
-            raise HeaderError(f"header declares {what} of {n:,} bytes at offset {self.pos:,} "
-                              f"in a file of {self.size:,} bytes")
+            raise HeaderError(f"{what} of {n:,} bytes at byte {self.pos:,} runs past the end of the file "
+                              f"({self.size:,} bytes)")
 
     def value(self, code: str) -> int | float | bool:
         n = struct.calcsize(code)
@@ -272,7 +274,7 @@ def check_safetensors(fh: io.BufferedIOBase, size: int) -> int:
         left -= len(chunk)
         objects += chunk.count(b"{")
         if objects > MAX_TENSORS + 2:  # + 2: the header itself and its __metadata__
-            raise HeaderError(f"header holds more than {MAX_TENSORS:,} tensor entries; "
+            raise HeaderError(f"more than {MAX_TENSORS:,} tensor entries; "
                               f"trueopen reads at most {MAX_TENSORS:,}")
     return n
 

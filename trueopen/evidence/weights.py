@@ -240,7 +240,8 @@ def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
             tensors = []
             names = f.keys()
             if len(names) > headers.MAX_TENSORS:
-                raise ValueError(f"header declares {len(names):,} tensors; trueopen reads at most {headers.MAX_TENSORS:,}")
+                raise ValueError(f"header declares {len(names):,} tensors; "
+                                 f"trueopen reads at most {headers.MAX_TENSORS:,}")
             for name in names:
                 sl = f.get_slice(name)
                 tensors.append((sl.get_dtype(), list(sl.get_shape())))
@@ -270,10 +271,33 @@ def from_safetensors_header(rel: str, size: int, tensors: dict[str, tuple[str, l
                             metadata: dict[str, str]) -> WeightFile:
     """A safetensors file known only by a header read remotely (the Hub's range requests)."""
     wf = WeightFile(rel, "safetensors", size, checkpoint=checkpoint_of(rel))
-    _tensor_stats(wf, list(tensors.values()))
-    wf.metadata = _short_strings(metadata)
     wf.detail = "header read by range request"
+    wf.metadata = _short_strings(metadata) if isinstance(metadata, dict) else {}
+    if len(tensors) > headers.MAX_TENSORS:
+        wf.problem = (f"malformed safetensors header: {len(tensors):,} tensors; "
+                      f"trueopen reads at most {headers.MAX_TENSORS:,}")
+        return wf
+    bad = next((f"tensor {name[:80]!r}: {why}" for name, (dtype, dims) in tensors.items()
+                if (why := bad_shape(dims) or (None if isinstance(dtype, str) else "dtype is not a name"))), None)
+    if bad:
+        wf.problem = f"malformed safetensors header: {bad}"
+        return wf
+    _tensor_stats(wf, list(tensors.values()))
     return wf
+
+
+def bad_shape(dims: object) -> str | None:
+    """Why a declared shape cannot be a real tensor's (negative, not integers, absurdly large), or None."""
+    if not isinstance(dims, (list, tuple)) or len(dims) > 64:
+        return "shape is not a short list of integers"
+    if not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+        return "shape is not a list of integers"
+    neg = next((d for d in dims if d < 0), None)
+    if neg is not None:
+        return f"declares a negative dimension ({neg:,})"
+    if math.prod(dims) > headers.MAX_ELEMENTS:
+        return f"declares more than {headers.MAX_ELEMENTS:,} elements"
+    return None
 
 
 GGUF_FIELDS = ("general.architecture", "general.name", "general.basename", "general.size_label",
@@ -341,11 +365,9 @@ def _onnx(entry: FileEntry, wf: WeightFile) -> WeightFile:
         wf.problem = f"malformed ONNX file: {first_line(exc)}"
         return wf
     for _dtype, dims, name in tensors:
-        bad = next((d for d in dims if d < 0), None)
-        if bad is not None or math.prod(dims) > headers.MAX_ELEMENTS:
-            what = f"a negative dimension ({bad:,})" if bad is not None else \
-                f"more than {headers.MAX_ELEMENTS:,} elements ({'x'.join(map(str, dims))})"[:120]
-            wf.problem = f"malformed ONNX file: initializer {name[:80]!r} declares {what}"
+        why = bad_shape(dims)
+        if why:
+            wf.problem = f"malformed ONNX file: initializer {name[:80]!r} {why}"
             return wf
     _tensor_stats(wf, [(dtype, dims) for dtype, dims, _name in tensors])
     return wf
