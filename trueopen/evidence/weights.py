@@ -395,10 +395,11 @@ def read_index(entry: FileEntry) -> tuple[dict[str, object], str | None]:
 
 
 def _index_int(digits: str) -> int:
-    """JSON integers of an index, refused beyond INDEX_DIGITS digits (Python's int() would take
-    quadratic time up to 4,300 digits, then raise)."""
-    if len(digits.lstrip("-")) > INDEX_DIGITS:
-        raise headers.HeaderError(f"a number with {len(digits.lstrip('-')):,} digits; an index needs at most 20")
+    """JSON integers of an index, refused beyond INDEX_DIGITS digits with a finding (Python's int()
+    raises a bare ValueError beyond 4,300 digits, and no byte count needs more than 20)."""
+    n = len(digits.lstrip("-"))
+    if n > INDEX_DIGITS:
+        raise headers.HeaderError(f"a number with {n:,} digits; trueopen reads at most {INDEX_DIGITS}")
     return int(digits)
 
 
