@@ -8,8 +8,11 @@ space capped at 2 GiB and a timeout, so a regression fails instead of eating the
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
 import json
+import lzma
 import math
 import os
 import pickle
@@ -18,6 +21,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -248,6 +252,34 @@ def test_files_that_are_not_pickles_are_not_called_pickles(tmp_path: Path, conte
     assert not wf.unsafe and wf.format == "other"
 
 
+COMPRESSORS = {"gzip": gzip.compress, "zlib": zlib.compress, "bz2": bz2.compress, "xz": lzma.compress,
+               "lzma": lambda b: lzma.compress(b, format=lzma.FORMAT_ALONE)}
+
+
+@pytest.mark.parametrize("packed", sorted(COMPRESSORS))
+def test_compressed_pickles_are_unsafe(tmp_path: Path, packed: str):
+    """joblib compresses its pickles with one of these; the stream is opened, never unpickled."""
+    big = pickle.dumps({f"w{i}": np.random.default_rng(i).random(2000) for i in range(60)}, protocol=4)
+    wf = _read(tmp_path, "model.joblib", COMPRESSORS[packed](big))
+    assert wf.unsafe and wf.format == "pickle" and wf.detail.startswith(f"{packed}-compressed")
+    text = _read(tmp_path, "notes.bin", COMPRESSORS[packed](b"just some text, not a pickle\n" * 100))
+    assert not text.unsafe and text.format == "other"
+
+
+def test_a_compression_bomb_is_opened_only_a_window_deep(tmp_path: Path):
+    packer = zlib.compressobj(9)
+    chunks = [packer.compress(b"\x80\x04")]  # a PROTO opcode, then 200 MB of zeros
+    chunks += [packer.compress(bytes(1 << 20)) for _ in range(200)]
+    path = tmp_path / "bomb.bin"
+    path.write_bytes(b"".join(chunks) + packer.flush())
+    proc = _child("import resource, sys\nfrom trueopen.evidence import headers\n"
+                  "print(headers.is_compressed_pickle(open(sys.argv[1], 'rb').read(), 'zlib'))\n"
+                  "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)", str(path), timeout=60)
+    found, peak_mb = proc.stdout.split()
+    assert proc.returncode == 0 and found == "True"
+    assert int(peak_mb) < 150  # the 200 MB behind the opcode were never inflated
+
+
 def test_torch_zip_pickle_after_ten_thousand_members(tmp_path: Path):
     wf = one_file(hostile.torch_zip_late_pickle, tmp_path)
     assert wf["unsafe"] and "PyTorch zip" in wf["detail"]
@@ -291,7 +323,7 @@ def test_all_hostile_weight_files_in_one_audit(tmp_path: Path):
     assert warned >= {c.name for c in hostile.CASES if c.name != "gguf-5M-element-array"}
     unsafe = {p.split("/", 1)[0] for p in doc["weights"]["unsafe_formats"]}
     assert unsafe == {"pickle-protocol-0-bin", "pickle-protocol-1-bin", "torch-zip-pkl-after-10000-names",
-                      "npy-object-dtype", "npz-object-dtype"}
+                      "npy-object-dtype", "npz-object-dtype", "zlib-compressed-pickle-joblib"}
 
 
 @pytest.mark.parametrize("case", [c for c in hostile.CASES if c.name in (
@@ -421,6 +453,15 @@ def test_fuzz_safetensors(tmp_path: Path, blob: bytes):
 @given(blob=st.one_of(*(mutations(hostile.state_dict_pickle(p)) for p in (0, 1, 2)), st.text(max_size=300).map(str.encode)))
 def test_fuzz_pickle_sniffing(blob: bytes):
     assert headers.is_old_pickle(blob) in (True, False)
+
+
+@FUZZ
+@given(packed=st.sampled_from(sorted(COMPRESSORS)), blob=st.binary(max_size=600), cut=st.integers(0, 600))
+def test_fuzz_compressed_sniffing(packed: str, blob: bytes, cut: int):
+    stream = COMPRESSORS[packed](blob)
+    for data in (stream, stream[:cut], stream[:4] + blob):
+        assert headers.is_compressed_pickle(data, packed) in (True, False)
+    assert headers.is_compressed_pickle(stream, packed) == headers._is_pickle_start(blob[:headers.PICKLE_WINDOW])
 
 
 def _npy_seed() -> bytes:

@@ -2,7 +2,8 @@
 
 Each builder writes one model folder under the folder it is given and returns the arguments of
 `trueopen audit` for it. The files are written byte by byte from the formats' layouts (GGUF,
-safetensors, ONNX protobuf, zip, .npy); pickles are written with `pickle.dumps` and never loaded.
+safetensors, ONNX protobuf, zip, .npy); pickles are written with `pickle.dumps` (and compressed
+as joblib does) and never loaded.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pickle
 import struct
 import zipfile
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -202,6 +204,13 @@ def pickle_protocol_1(root: Path) -> list[str]:
     return ["audit", str(d)]
 
 
+def compressed_pickle(root: Path) -> list[str]:
+    """A zlib-compressed pickle saved as model.joblib, as joblib.dump(..., compress=True) writes it."""
+    d = _folder(root)
+    (d / "model.joblib").write_bytes(zlib.compress(state_dict_pickle(4)))
+    return ["audit", str(d)]
+
+
 def torch_zip_late_pickle(root: Path, before: int = 10_001) -> list[str]:
     """A torch-style zip whose data.pkl comes after 10,001 other members."""
     d = _folder(root)
@@ -261,6 +270,7 @@ CASES = [
     Case("pickle-protocol-0-bin", pickle_protocol_0),
     Case("pickle-protocol-1-bin", pickle_protocol_1),
     Case("torch-zip-pkl-after-10000-names", torch_zip_late_pickle),
+    Case("zlib-compressed-pickle-joblib", compressed_pickle),
     Case("npy-object-dtype", npy_object),
     Case("npz-object-dtype", npz_object),
     Case("zip-declares-65000-members", zip_huge_member_count),

@@ -410,6 +410,48 @@ def _opcodes_until_stop(window: bytes) -> bool:
     return False
 
 
+def _is_pickle_start(data: bytes) -> bool:
+    return (len(data) >= 2 and data[0] == 0x80 and 2 <= data[1] <= 5) or is_old_pickle(data)
+
+
+COMPRESSED_INPUT = 1 << 20  # compressed bytes read to find a pickle inside (a bz2 block is up to 900 KB)
+
+
+def compression(head: bytes) -> str | None:
+    """The compressed-stream format the first bytes announce (joblib compresses pickles with these)."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"BZh") and len(head) > 3 and 0x31 <= head[3] <= 0x39:
+        return "bz2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
+    if head.startswith(b"\x5d\x00\x00"):
+        return "lzma"
+    if len(head) >= 2 and head[0] == 0x78 and (head[0] << 8 | head[1]) % 31 == 0:
+        return "zlib"
+    return None
+
+
+def is_compressed_pickle(data: bytes, kind: str) -> bool:
+    """Whether a compressed stream starts with a pickle: at most PICKLE_WINDOW bytes are
+    decompressed from `data` (itself at most COMPRESSED_INPUT bytes), so bombs stay small."""
+    import bz2
+    import lzma
+    import zlib
+
+    try:
+        if kind in ("gzip", "zlib"):
+            out = zlib.decompressobj(31 if kind == "gzip" else 15).decompress(data[:COMPRESSED_INPUT], PICKLE_WINDOW)
+        elif kind == "bz2":
+            out = bz2.BZ2Decompressor().decompress(data[:COMPRESSED_INPUT], PICKLE_WINDOW)
+        else:
+            fmt = lzma.FORMAT_XZ if kind == "xz" else lzma.FORMAT_ALONE
+            out = lzma.LZMADecompressor(fmt).decompress(data[:COMPRESSED_INPUT], PICKLE_WINDOW)
+    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError, MemoryError):
+        return False
+    return _is_pickle_start(out)
+
+
 def zip_member_count(fh: io.BufferedIOBase, size: int) -> int:
     """The number of members a zip archive's end record declares (zip64 included), read before
     zipfile loads its whole central directory into memory."""

@@ -1,8 +1,8 @@
 """Weight files, read by their headers only: safetensors and ONNX are parsed with their own
 libraries after a bounded check of the counts and lengths they declare (headers.py), GGUF by a
 bounded reader using the gguf package's type tables; pickle-based files (every protocol, torch zip
-archives, object arrays in .npy/.npz) are recognised by their bytes and reported as unsafe, never
-loaded. Cost grows with the number of files and header bytes, not with sizes files declare."""
+archives, object arrays in .npy/.npz, compressed pickles) are recognised by their bytes and
+reported as unsafe, never loaded. Cost grows with the number of files and header bytes, not with sizes files declare."""
 
 from __future__ import annotations
 
@@ -108,14 +108,18 @@ def read(entry: FileEntry) -> WeightFile:
         return _lfs_pointer(entry, wf)
     if kind == "zip":
         kind, wf.problem = _zip_kind(entry)
-    shown = "numpy" if kind == "npz-object" else kind
+    packed = headers.compression(head) if kind is None else None
+    if packed and headers.is_compressed_pickle(read_head(entry, headers.COMPRESSED_INPUT), packed):
+        kind = "compressed-pickle"
+        wf.detail = f"{packed}-compressed "
+    shown = {"npz-object": "numpy", "compressed-pickle": "pickle"}.get(kind or "", kind)
     if shown is not None and named is not None and shown != named and not (named == "pickle" and kind == "pytorch-zip"):
         wf.problem = wf.problem or f"named like a {named} file but its content is {shown}"
     if kind == "numpy" and head.startswith(b"\x93NUMPY"):
         kind = _npy_kind(entry, wf)
     if kind in _UNSAFE_KINDS:
         wf.format, wf.unsafe = "pickle", True
-        wf.detail = _UNSAFE_KINDS[kind] + "; can run code when loaded, so trueopen never loads it"
+        wf.detail += _UNSAFE_KINDS[kind] + "; can run code when loaded, so trueopen never loads it"
         return wf
     if kind == "safetensors":
         return _safetensors(entry, wf)
@@ -146,6 +150,7 @@ def _named_format(entry: FileEntry) -> str | None:
 
 _UNSAFE_KINDS = {
     "pickle": "raw pickle stream",
+    "compressed-pickle": "pickle stream (as joblib writes it)",
     "pytorch-zip": "PyTorch zip archive holding a pickle",
     "numpy-object": "NumPy array of Python objects (dtype object), stored as a pickle",
     "npz-object": "NumPy archive with an array of Python objects (dtype object), stored as a pickle",
