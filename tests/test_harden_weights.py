@@ -309,6 +309,27 @@ def test_npz_with_one_object_array_is_unsafe(tmp_path: Path):
     assert not weights.read(files.FileEntry(safe.name, safe.stat().st_size, safe)).unsafe
 
 
+def _odd_npy(descr: str) -> bytes:
+    """A .npy header NumPy accepts but does not write: keys in another order."""
+    text = "{'shape': (1,), 'fortran_order': False, 'descr': '%s'}" % descr
+    text = text.ljust(-(-(len(text) + 11) // 64) * 64 - 11) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode() + b"\0" * 8
+
+
+def test_npz_headers_in_unusual_forms_are_parsed_then_bounded(tmp_path: Path):
+    hidden = tmp_path / "hidden.npz"
+    with zipfile.ZipFile(hidden, "w") as z:
+        z.writestr("w.npy", _odd_npy("<f4"))
+        z.writestr("o.npy", _odd_npy("|O"))
+    assert weights.read(files.FileEntry(hidden.name, hidden.stat().st_size, hidden)).unsafe
+    many = tmp_path / "many.npz"
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(headers.MAX_NPY_PARSED + 1):
+            z.writestr(f"a{i}.npy", _odd_npy("<f4"))
+    wf = weights.read(files.FileEntry(many.name, many.stat().st_size, many))
+    assert not wf.unsafe and f"more than {headers.MAX_NPY_PARSED:,} array headers" in wf.problem
+
+
 # ---- through the CLI ----------------------------------------------------------------------------
 
 def test_all_hostile_weight_files_in_one_audit(tmp_path: Path):
@@ -473,11 +494,26 @@ def _npy_seed() -> bytes:
 @FUZZ
 @given(blob=mutations(_npy_seed()))
 def test_fuzz_npy_header(blob: bytes):
+    fast = headers.npy_is_object(io.BytesIO(blob))
     try:
         shape, dtype = headers.npy_header(io.BytesIO(blob))
     except headers.HeaderError:
         return
     assert isinstance(shape, tuple)
+    assert fast is None or fast == dtype.hasobject  # the direct reading agrees with NumPy's
+
+
+@pytest.mark.parametrize("array", [np.zeros((2, 3), dtype="<f4"), np.zeros(5, dtype=">i8"), np.array(3.0),
+                                   np.array(["ab"]), np.array([None, {"a": 1}], dtype=object),
+                                   np.zeros(2, dtype=[("a", "<f4"), ("b", object)]), np.zeros((1, 2), order="F")],
+                         ids=["f4", "i8-big", "scalar", "unicode", "object", "struct-with-object", "fortran"])
+def test_npy_direct_reading_agrees_with_numpy(array):
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=True)  # written, never loaded
+    fast = headers.npy_is_object(io.BytesIO(buf.getvalue()))
+    assert fast is None or fast == array.dtype.hasobject
+    if array.dtype.names is None:
+        assert fast == array.dtype.hasobject  # the form NumPy writes for plain dtypes is read directly
 
 
 def _zip_seed() -> bytes:

@@ -177,11 +177,7 @@ def _zip_kind(entry: FileEntry) -> tuple[str, str | None]:
                     return "pytorch-zip", None
                 npys = [n for n in names if n.endswith(".npy")]
                 if entry.suffix == ".npz" or (names and len(npys) == len(names)):
-                    for n in npys:
-                        with z.open(n) as member:
-                            if getattr(headers.npy_header(member)[1], "hasobject", False):
-                                return "npz-object", None
-                    return "numpy", None
+                    return _npz_kind(z, npys)
                 if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
                     return "keras", None
     except headers.HeaderError as exc:
@@ -189,6 +185,24 @@ def _zip_kind(entry: FileEntry) -> tuple[str, str | None]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
         return "zip", f"malformed zip archive, not checked for pickles: {first_line(exc)}"
     return "zip", None
+
+
+def _npz_kind(z: zipfile.ZipFile, npys: list[str]) -> tuple[str, str | None]:
+    """A NumPy archive: unsafe when any of its arrays holds Python objects."""
+    parsed = 0
+    for n in npys:
+        with z.open(n) as member:
+            obj = headers.npy_is_object(member)
+        if obj is None:
+            parsed += 1
+            if parsed > headers.MAX_NPY_PARSED:
+                return "numpy", (f"NumPy archive not fully checked for pickles: more than {headers.MAX_NPY_PARSED:,} "
+                                 "array headers in an unusual form")
+            with z.open(n) as member:
+                obj = getattr(headers.npy_header(member)[1], "hasobject", False)
+        if obj:
+            return "npz-object", None
+    return "numpy", None
 
 
 def _npy_kind(entry: FileEntry, wf: WeightFile) -> str:
