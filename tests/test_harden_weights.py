@@ -290,6 +290,21 @@ def test_zip_declaring_more_members_than_it_holds(tmp_path: Path):
     assert "65,000 zip members" in wf["problem"] and "not checked for pickles" in wf["problem"]
 
 
+def test_zip_member_count_of_zip64_and_commented_archives():
+    big = io.BytesIO()
+    with zipfile.ZipFile(big, "w") as z:  # over 65,535 members: the count is in the zip64 record
+        for i in range(70_000):
+            z.writestr(str(i), b"")
+    commented = io.BytesIO()
+    with zipfile.ZipFile(commented, "w") as z:
+        z.writestr("a", b"x")
+        z.comment = b"PK\x05\x06" + b"\xff" * 30  # an end-record signature inside the comment
+    data = big.getvalue()
+    assert headers.zip_member_count(io.BytesIO(data), len(data)) == len(zipfile.ZipFile(big).namelist()) == 70_000
+    data = commented.getvalue()  # (zipfile itself takes the signature in the comment, and fails)
+    assert headers.zip_member_count(io.BytesIO(data), len(data)) == 1
+
+
 def test_object_npy_is_unsafe_and_numeric_npy_is_not(tmp_path: Path):
     obj, num = tmp_path / "obj.npy", tmp_path / "num.npy"
     np.save(obj, np.array([{"a": 1}, "b"], dtype=object), allow_pickle=True)  # written, never loaded

@@ -466,8 +466,13 @@ def zip_member_count(fh: io.BufferedIOBase, size: int) -> int:
     tail_len = min(size, 22 + 65535)
     fh.seek(size - tail_len)
     tail = fh.read(tail_len)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + 22 > len(tail):
+    last = at = tail.rfind(b"PK\x05\x06", 0, len(tail) - 18)  # a whole 22-byte record fits after it
+    # the record whose comment ends the file; a signature inside the comment is not it. Without
+    # one (bytes after the comment), the last signature, as zipfile itself takes it
+    while at >= 0 and at + 22 + struct.unpack_from("<H", tail, at + 20)[0] != len(tail):
+        at = tail.rfind(b"PK\x05\x06", 0, at)
+    at = last if at < 0 else at
+    if at < 0:
         raise HeaderError("zip archive without an end-of-central-directory record")
     count = struct.unpack_from("<H", tail, at + 10)[0]
     if count == 0xFFFF and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
