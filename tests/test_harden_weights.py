@@ -189,6 +189,13 @@ def test_gguf_two_million_tensors(tmp_path: Path):
     assert "2,000,000 tensors" in wf["problem"] and f"{headers.MAX_TENSORS:,}" in wf["problem"]
 
 
+def test_gguf_string_array_cut_short():
+    """Three strings declared, room for the count's minimum (8 bytes each), but the third is cut."""
+    blob = hostile.gguf_bytes(hostile.gguf_array_kv("t", 8, 3, hostile.gguf_string("a") * 2 + b"\0" * 7), n_kv=1)
+    with pytest.raises(headers.HeaderError, match="strings of 't' run past the end"):
+        headers.parse_gguf(blob)
+
+
 def test_gguf_tensor_beyond_the_file(tmp_path: Path):
     wf = one_file(hostile.gguf_tensor_past_end, tmp_path)
     assert f"{(1 << 40) * (1 << 20):,} elements" in wf["problem"] and wf["parameters"] is None

@@ -250,12 +250,12 @@ def _gguf_value(c: _Cursor, vtype: int, keep: bool, budget: list[int], key: str)
     buf, order, pos, size = c.buf, c.order + "Q", c.pos, c.size
     for _ in range(count):
         if pos + 8 > size:
-            break
+            raise HeaderError(f"the strings of {key!r} run past the end of the file ({size:,} bytes)")
         (n,) = struct.unpack_from(order, buf, pos)
         pos += 8 + n
-    c.pos = pos
     if pos > size:
         raise HeaderError(f"the strings of {key!r} run past the end of the file ({size:,} bytes)")
+    c.pos = pos
     return None
 
 
