@@ -20,6 +20,7 @@ import resource
 import struct
 import subprocess
 import sys
+import tarfile
 import zipfile
 import zlib
 from datetime import timedelta
@@ -297,6 +298,34 @@ def test_zip_declaring_more_members_than_it_holds(tmp_path: Path):
     assert "65,000 zip members" in wf["problem"] and "not checked for pickles" in wf["problem"]
 
 
+def test_nemo_tar_with_a_torch_checkpoint_is_unsafe(tmp_path: Path):
+    wf = one_file(hostile.nemo_tar, tmp_path)
+    assert wf["unsafe"] and wf["format"] == "pickle" and "tar archive" in wf["detail"]
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_tar_without_pickles_and_compressed_tar(tmp_path: Path):
+    plain = _tar({"model_config.yaml": b"name: x\n", "weights.safetensors": _safetensors_seed()})
+    wf = _read(tmp_path, "model.nemo", plain)
+    assert (wf.format, wf.unsafe, wf.problem) == ("tar", False, None)
+    packed = _read(tmp_path, "packed.nemo", gzip.compress(_tar({"model_weights.ckpt": hostile.state_dict_pickle(2)})))
+    assert not packed.unsafe and "gzip-compressed tar archive: not checked for pickles" in packed.problem
+
+
+def test_tar_header_declaring_gigabytes_of_metadata(tmp_path: Path):
+    wf = one_file(hostile.tar_huge_pax_header, tmp_path)
+    assert f"{2 << 30:,} bytes of metadata" in wf["problem"] and not wf["unsafe"]
+
+
 def test_zip_member_count_of_zip64_and_commented_archives():
     big = io.BytesIO()
     with zipfile.ZipFile(big, "w") as z:  # over 65,535 members: the count is in the zip64 record
@@ -366,7 +395,8 @@ def test_all_hostile_weight_files_in_one_audit(tmp_path: Path):
     assert warned >= {c.name for c in hostile.CASES if c.name != "gguf-5M-element-array"}
     unsafe = {p.split("/", 1)[0] for p in doc["weights"]["unsafe_formats"]}
     assert unsafe == {"pickle-protocol-0-bin", "pickle-protocol-1-bin", "torch-zip-pkl-after-10000-names",
-                      "npy-object-dtype", "npz-object-dtype", "zlib-compressed-pickle-joblib"}
+                      "npy-object-dtype", "npz-object-dtype", "zlib-compressed-pickle-joblib",
+                      "nemo-tar-with-torch-checkpoint"}
 
 
 @pytest.mark.parametrize("case", [c for c in hostile.CASES if c.name in (
@@ -504,7 +534,23 @@ def test_fuzz_compressed_sniffing(packed: str, blob: bytes, cut: int):
     stream = COMPRESSORS[packed](blob)
     for data in (stream, stream[:cut], stream[:4] + blob):
         assert headers.is_compressed_pickle(data, packed) in (True, False)
-    assert headers.is_compressed_pickle(stream, packed) == headers._is_pickle_start(blob[:headers.PICKLE_WINDOW])
+    assert headers.is_compressed_pickle(stream, packed) == headers.is_pickle_start(blob[:headers.PICKLE_WINDOW])
+
+
+TAR_SEED = _tar({"model_config.yaml": b"name: x\n", "model_weights.ckpt": hostile.state_dict_pickle(2)})
+
+
+@FUZZ
+@given(blob=mutations(TAR_SEED, (124, 636)))
+def test_fuzz_tar(tmp_path: Path, blob: bytes):
+    try:
+        found = headers.tar_pickles(io.BytesIO(blob), len(blob), weights.PICKLE_SUFFIXES)
+    except headers.HeaderError:
+        found = None
+    if blob == TAR_SEED:
+        assert found == ["model_weights.ckpt"]
+    wf = _read(tmp_path, "model.nemo", blob)
+    assert wf.unsafe or wf.format != "pickle"
 
 
 def _npy_seed() -> bytes:

@@ -8,8 +8,10 @@ as joblib does) and never loaded.
 
 from __future__ import annotations
 
+import io
 import pickle
 import struct
+import tarfile
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -211,6 +213,36 @@ def compressed_pickle(root: Path) -> list[str]:
     return ["audit", str(d)]
 
 
+def nemo_tar(root: Path) -> list[str]:
+    """A NeMo-style .nemo: a tar whose model_weights.ckpt is a torch zip archive holding a pickle."""
+    d = _folder(root)
+    ckpt = io.BytesIO()
+    with zipfile.ZipFile(ckpt, "w") as z:
+        z.writestr("archive/data.pkl", state_dict_pickle(2))
+    with tarfile.open(d / "model.nemo", "w") as tar:
+        for name, data in (("model_config.yaml", b"name: tiny\n"), ("model_weights.ckpt", ckpt.getvalue())):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return ["audit", str(d)]
+
+
+def tar_huge_pax_header(root: Path) -> list[str]:
+    """A tar whose first (pax) header declares 2 GB of metadata in a file of a few KB."""
+    d = _folder(root)
+    header = bytearray(512)
+    header[0:9] = b"PaxHeader"
+    header[100:108] = b"0000644\0"
+    header[124:136] = b"%011o\0" % (2 << 30)
+    header[156:157] = b"x"
+    header[257:263] = b"ustar\0"
+    header[263:265] = b"00"
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header)
+    (d / "model.nemo").write_bytes(bytes(header) + b"\0" * 4096)
+    return ["audit", str(d)]
+
+
 def torch_zip_late_pickle(root: Path, before: int = 10_001) -> list[str]:
     """A torch-style zip whose data.pkl comes after 10,001 other members."""
     d = _folder(root)
@@ -271,6 +303,8 @@ CASES = [
     Case("pickle-protocol-1-bin", pickle_protocol_1),
     Case("torch-zip-pkl-after-10000-names", torch_zip_late_pickle),
     Case("zlib-compressed-pickle-joblib", compressed_pickle),
+    Case("nemo-tar-with-torch-checkpoint", nemo_tar),
+    Case("tar-2GB-pax-header", tar_huge_pax_header),
     Case("npy-object-dtype", npy_object),
     Case("npz-object-dtype", npz_object),
     Case("zip-declares-65000-members", zip_huge_member_count),

@@ -30,7 +30,9 @@ Limits (a real model stays far below each; a file above one is reported, not rea
   in the form NumPy writes are read directly (about 60 us each), others by NumPy's parser
   (about 300 us each), at most MAX_NPY_PARSED = 10,000 of them per archive.
 - PICKLE_WINDOW = 4 KiB looked at for pickle opcodes; of a compressed stream, at most
-  COMPRESSED_INPUT = 1 MiB is read and PICKLE_WINDOW inflated.
+  COMPRESSED_INPUT = 1 MiB is read and PICKLE_WINDOW inflated. Tar archives (.nemo) are
+  walked member by member, up to MAX_ZIP_MEMBERS, reading 4 KiB of each member and at most
+  1 MiB of any header; compressed tar archives are not inflated (reported, not checked).
 """
 
 from __future__ import annotations
@@ -418,7 +420,8 @@ def _opcodes_until_stop(window: bytes) -> bool:
     return False
 
 
-def _is_pickle_start(data: bytes) -> bool:
+def is_pickle_start(data: bytes) -> bool:
+    """Whether bytes begin a pickle of any protocol: PROTO 2-5, or protocol 0/1 opcodes."""
     return (len(data) >= 2 and data[0] == 0x80 and 2 <= data[1] <= 5) or is_old_pickle(data)
 
 
@@ -441,8 +444,13 @@ def compression(head: bytes) -> str | None:
 
 
 def is_compressed_pickle(data: bytes, kind: str) -> bool:
-    """Whether a compressed stream starts with a pickle: at most PICKLE_WINDOW bytes are
-    decompressed from `data` (itself at most COMPRESSED_INPUT bytes), so bombs stay small."""
+    """Whether a compressed stream starts with a pickle (see `inflated_head`)."""
+    return is_pickle_start(inflated_head(data, kind))
+
+
+def inflated_head(data: bytes, kind: str) -> bytes:
+    """The first bytes a compressed stream holds: at most PICKLE_WINDOW bytes are inflated from
+    `data` (itself cut to COMPRESSED_INPUT bytes), so bombs stay small; b'' when it is not one."""
     import bz2
     import lzma
     import zlib
@@ -456,8 +464,62 @@ def is_compressed_pickle(data: bytes, kind: str) -> bool:
             fmt = lzma.FORMAT_XZ if kind == "xz" else lzma.FORMAT_ALONE
             out = lzma.LZMADecompressor(fmt).decompress(data[:COMPRESSED_INPUT], PICKLE_WINDOW)
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError, MemoryError):
-        return False
-    return _is_pickle_start(out)
+        return b""
+    return out
+
+
+def is_tar(head: bytes) -> bool:
+    return head[257:262] == b"ustar"
+
+
+class _Capped(io.RawIOBase):
+    """A file whose reads are refused above a size, so tarfile cannot be made to read a header
+    of gigabytes (a pax or long-name header declares its own length)."""
+
+    def __init__(self, fh: io.BufferedIOBase, cap: int = 1 << 20):
+        self.fh, self.cap = fh, cap
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0 or n > self.cap:
+            raise HeaderError(f"tar header declares {n:,} bytes of metadata; trueopen reads at most {self.cap:,}")
+        return self.fh.read(n)
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        return self.fh.seek(pos, whence)
+
+    def tell(self) -> int:
+        return self.fh.tell()
+
+
+def tar_pickles(fh: io.BufferedIOBase, size: int, pickle_suffixes: set[str]) -> list[str]:
+    """Members of an uncompressed tar archive (NeMo's .nemo) that are pickles: by their first
+    bytes, or named like one and holding a zip (a PyTorch archive). Headers are walked with
+    tarfile, member data is skipped, not read; at most MAX_ZIP_MEMBERS members."""
+    import tarfile
+
+    found = []
+    try:
+        with tarfile.open(fileobj=_Capped(fh), mode="r:") as tar:  # type: ignore[call-overload]
+            for count, member in enumerate(iter(tar.next, None)):
+                if count >= MAX_ZIP_MEMBERS:
+                    raise HeaderError(f"tar archive holds more than {MAX_ZIP_MEMBERS:,} members; "
+                                      "trueopen reads at most that many")
+                if not member.isfile() or member.offset_data + min(member.size, 8) > size:
+                    continue
+                fh.seek(member.offset_data)
+                first = fh.read(min(member.size, PICKLE_WINDOW))
+                named = "." in member.name and member.name[member.name.rfind("."):].lower() in pickle_suffixes
+                if is_pickle_start(first) or (named and first.startswith(b"PK\x03\x04")):
+                    found.append(member.name)
+    except tarfile.TarError as exc:
+        raise HeaderError(f"malformed tar archive: {str(exc)[:160]}") from None
+    return found
 
 
 def zip_member_count(fh: io.BufferedIOBase, size: int) -> int:

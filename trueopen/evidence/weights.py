@@ -93,6 +93,8 @@ def sniff(head: bytes, size: int) -> str | None:
             return "safetensors"
     if len(head) >= 8 and head[4:8] == b"TFL3":
         return "tflite"
+    if headers.is_tar(head):
+        return "tar"
     if headers.is_old_pickle(head):
         return "pickle"
     return None
@@ -108,12 +110,19 @@ def read(entry: FileEntry) -> WeightFile:
         return _lfs_pointer(entry, wf)
     if kind == "zip":
         kind, wf.problem = _zip_kind(entry)
+    if kind == "tar":
+        kind, wf.problem = _tar_kind(entry)
     packed = headers.compression(head) if kind is None else None
-    if packed and headers.is_compressed_pickle(read_head(entry, headers.COMPRESSED_INPUT), packed):
-        kind = "compressed-pickle"
-        wf.detail = f"{packed}-compressed "
+    if packed:
+        inner = headers.inflated_head(read_head(entry, headers.COMPRESSED_INPUT), packed)
+        if headers.is_pickle_start(inner):
+            kind = "compressed-pickle"
+            wf.detail = f"{packed}-compressed "
+        elif headers.is_tar(inner):
+            kind, wf.problem = "tar", f"{packed}-compressed tar archive: not checked for pickles (not inflated)"
     shown = {"npz-object": "numpy", "compressed-pickle": "pickle"}.get(kind or "", kind)
-    if shown is not None and named is not None and shown != named and not (named == "pickle" and kind == "pytorch-zip"):
+    if shown is not None and named is not None and shown != named and \
+            not (named == "pickle" and kind in ("pytorch-zip", "tar", "tar-pickle")):
         wf.problem = wf.problem or f"named like a {named} file but its content is {shown}"
     if kind == "numpy" and head.startswith(b"\x93NUMPY"):
         kind = _npy_kind(entry, wf)
@@ -151,6 +160,7 @@ def _named_format(entry: FileEntry) -> str | None:
 _UNSAFE_KINDS = {
     "pickle": "raw pickle stream",
     "compressed-pickle": "pickle stream (as joblib writes it)",
+    "tar-pickle": "tar archive holding a pickle (as NeMo's .nemo files do)",
     "pytorch-zip": "PyTorch zip archive holding a pickle",
     "numpy-object": "NumPy array of Python objects (dtype object), stored as a pickle",
     "npz-object": "NumPy archive with an array of Python objects (dtype object), stored as a pickle",
@@ -185,6 +195,18 @@ def _zip_kind(entry: FileEntry) -> tuple[str, str | None]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
         return "zip", f"malformed zip archive, not checked for pickles: {first_line(exc)}"
     return "zip", None
+
+
+def _tar_kind(entry: FileEntry) -> tuple[str, str | None]:
+    """A tar archive (NeMo's .nemo): unsafe when a member is a pickle."""
+    try:
+        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+            found = headers.tar_pickles(fh, entry.size, PICKLE_SUFFIXES)
+    except headers.HeaderError as exc:
+        return "tar", f"tar archive not checked for pickles: {exc}"
+    except OSError as exc:
+        return "tar", f"tar archive not checked for pickles: {exc.strerror or exc}"
+    return ("tar-pickle", None) if found else ("tar", None)
 
 
 def _npz_kind(z: zipfile.ZipFile, npys: list[str]) -> tuple[str, str | None]:
