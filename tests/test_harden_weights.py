@@ -468,7 +468,6 @@ def test_fuzz_gguf(tmp_path: Path, blob: bytes):
 
 
 def _onnx_seed() -> bytes:
-    import onnx
     from onnx import TensorProto, helper
 
     w = helper.make_tensor("w", TensorProto.FLOAT, [2, 3], [0.5] * 6)
@@ -523,7 +522,8 @@ def test_fuzz_safetensors(tmp_path: Path, blob: bytes):
 
 
 @FUZZ
-@given(blob=st.one_of(*(mutations(hostile.state_dict_pickle(p)) for p in (0, 1, 2)), st.text(max_size=300).map(str.encode)))
+@given(blob=st.one_of(*(mutations(hostile.state_dict_pickle(p)) for p in (0, 1, 2)),
+                      st.text(max_size=300).map(str.encode)))
 def test_fuzz_pickle_sniffing(blob: bytes):
     assert headers.is_old_pickle(blob) in (True, False)
 
