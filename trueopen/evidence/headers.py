@@ -10,16 +10,16 @@ Limits (a real model stays far below each; a file above one is reported, not rea
 - MAX_TENSORS = 100,000 tensors per file (GGUF tensor infos, safetensors entries, ONNX
   initializers). The largest real checkpoints have a few thousand per file; reading 100,000
   costs about 1.5 s and 200 MB.
-- MAX_KV = 10,000 GGUF metadata entries (real files have 20 to 60).
-- MAX_ARRAY = 4,000,000 elements walked in GGUF arrays, all arrays of a file together (the
-  largest vocabularies have about 260,000 tokens and 500,000 merges). Arrays of fixed-size
+- MAX_KV = 10,000 GGUF metadata entries (real files have a few dozen).
+- MAX_ARRAY = 4,000,000 elements walked in GGUF arrays, all arrays of a file together (large
+  vocabularies have a few hundred thousand tokens and as many merges). Arrays of fixed-size
   elements are skipped in one step after their byte length is checked; string arrays cost one
   step per element.
 - MAX_KEY = 65,535 bytes per GGUF key (the GGUF specification's own limit); string values
   longer than MAX_VALUE = 64 KiB are skipped, not read.
 - GGML_MAX_DIMS = 4 dimensions per GGUF tensor, whose data must lie inside the file;
   MAX_ELEMENTS = 2^48 elements per ONNX tensor or safetensors tensor read from the Hub, whose
-  data is elsewhere (the largest real tensors have about 2^30).
+  data is elsewhere (a large embedding matrix has a few billion, about 2^31).
 - MAX_SAFETENSORS_HEADER = 100,000,000 bytes, the safetensors format's own limit.
 - MAX_ONNX_MESSAGES = 200,000 nodes, tensors, attributes and other graph entries per ONNX file
   (protobuf spends several hundred bytes on each one it parses), and MAX_ONNX_FIELDS = 2,000,000
