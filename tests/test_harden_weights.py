@@ -400,7 +400,8 @@ def test_all_hostile_weight_files_in_one_audit(tmp_path: Path):
 
 
 @pytest.mark.parametrize("case", [c for c in hostile.CASES if c.name in (
-    "gguf-2^63-string-array", "onnx-3M-initializers", "pickle-protocol-0-bin", "index-5000-digit-integer")],
+    "gguf-2^63-string-array", "gguf-5M-element-array", "onnx-3M-initializers", "pickle-protocol-0-bin",
+    "index-5000-digit-integer")],
     ids=lambda c: c.name)
 def test_hostile_cases_through_the_cli(tmp_path: Path, case):
     proc = _cli(*case.build(tmp_path))
