@@ -89,21 +89,10 @@ def _license_checks(release: Release) -> list[Check]:
         if t is None or t.category == "unknown":
             unknown.append(lic)
             continue
-        if t.user_cap:
-            use_fail.append(f"{lic}: user cap of {t.user_cap.count:,} {t.user_cap.per} active users ({t.user_cap.clause})")
-        if t.use_restrictions:
-            first = t.use_restrictions[0]
-            clause = f" ({first.clause})" if first.clause else ""
-            use_fail.append(f"{lic}: use restrictions{clause}")
-        if t.commercial in ("forbidden", "conditional") and not t.user_cap:
-            use_fail.append(f"{lic}: commercial use is {t.commercial}")
-        if t.category in ("non-commercial", "research-only", "proprietary"):
-            share_fail.append(f"{lic} is {t.category}")
-        if t.train_other_models and t.train_other_models.outcome != "allowed":
-            clause = f" ({t.train_other_models.clause})" if t.train_other_models.clause else ""
-            mod_fail.append(f"{lic}: limits on training other models{clause}")
-        if t.category == "restricted-open" and t.use_restrictions:
-            mod_fail.append(f"{lic}: modified versions keep the use restrictions")
+        found = T.limits(t)  # the same reading that decides P-TERMS and every other framework
+        use_fail += [f"{lic}: {x}" for x in found["use"]]
+        mod_fail += [f"{lic}: {x}" for x in found["modify"]]
+        share_fail += [f"{lic}: {x}" for x in found["share"]]
     checks = []
     for cid, req, fails in (
         ("L-USE", "use for any purpose, by anyone, with no user cap", use_fail),
