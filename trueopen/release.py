@@ -165,12 +165,17 @@ class TrainingData(_Fact):
     datasets: list[str] = Field(default_factory=list)
 
 
+Withheld = Literal["architecture", "parameter count", "training data", "training compute", "evaluation"]
+
+
 class DocLink(_Strict):
     kind: DocKind
     url: str = Field(min_length=1)
     as_of: date
     title: str | None = None
     peer_reviewed: bool = False
+    withholds: list[Withheld] = Field(
+        default_factory=list, description="what the document says it leaves out (GPT-4's report: architecture)")
 
 
 class Package(_Fact):

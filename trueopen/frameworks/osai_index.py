@@ -105,9 +105,15 @@ def assess(release: Release) -> dict[str, Grade]:
         g["code"] = Grade(CLOSED, "no code documentation")
 
     papers = release.docs("research-paper", "preprint", "technical-report")
+    describing = [d for d in papers if "architecture" not in d.withholds]
     cards = release.docs("model-card", "blog")
-    if papers:
-        g["architecture"] = Grade(OPEN, f"described in {papers[0].title or papers[0].url}")
+    arch = release.component(C.ARCHITECTURE)
+    if describing:
+        g["architecture"] = Grade(OPEN, f"described in {describing[0].title or describing[0].url}")
+    elif arch is not None:
+        g["architecture"] = Grade(OPEN, f"architecture released: {arch.location or arch.name}")
+    elif papers:
+        g["architecture"] = Grade(CLOSED, f"{papers[0].title or papers[0].url} withholds the architecture")
     elif cards:
         g["architecture"] = Grade(PARTIAL, "sketched in a model card or blog post only")
     else:

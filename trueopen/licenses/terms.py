@@ -29,6 +29,8 @@ OPEN_DATA_LICENSES = frozenset(
     {"CC0-1.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CDLA-Permissive-1.0",
      "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "ODC-By-1.0", "ODbL-1.0", "PDDL-1.0"}
 )
+# Public-sector open licenses that grant the four freedoms for data and documents.
+OPEN_GOVERNMENT_LICENSES = frozenset({"OGL-UK-2.0", "OGL-UK-3.0", "OGL-Canada-2.0", "CC-PDDC"})
 COPYLEFT_PREFIXES = ("GPL-", "AGPL-", "LGPL-", "MPL-", "EPL-", "EUPL-", "CDDL-", "OSL-", "CC-BY-SA-")
 
 
@@ -155,7 +157,8 @@ def lookup(license_id: str) -> LicenseTerms | None:
         category = "restricted-open"
     elif osi or spdx.is_fsf_libre(spdx_id):
         category = "copyleft" if spdx_id.startswith(COPYLEFT_PREFIXES) else "permissive"
-    elif spdx_id in OPEN_DATA_LICENSES:
+    elif spdx_id in OPEN_DATA_LICENSES or spdx_id in OPEN_GOVERNMENT_LICENSES or spdx_id.startswith("CC-BY-"):
+        # every Creative Commons BY and BY-SA version and port (NC and ND are caught above)
         category = "copyleft" if spdx_id.startswith(COPYLEFT_PREFIXES) else "open-data"
     else:
         category = "unknown"

@@ -35,6 +35,7 @@ def assessment(a: Assessment) -> dict[str, Any]:
             "missing": {f"class_{k}": list(m.missing[k]) for k in (1, 2, 3)},
             "paper_stands_in_for_report": m.paper_stands_in,
             "not_type_appropriate": list(m.not_type_appropriate),
+            "notes": list(m.notes),
             "components": [
                 {"name": c.name, "status": c.status, "license": c.license, "required": c.required,
                  "content_type": c.content_type, "type_appropriate": c.type_appropriate}

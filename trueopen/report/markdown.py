@@ -35,6 +35,7 @@ def assessment(a: Assessment, evidence: bool = False) -> str:
     for c in m.components:
         if c.status != "missing" or c.required:
             out.append(f"| {c.name} | {c.status} | {c.license or ''} |")
+    out += [f"\n> Note: {n}" for n in m.notes]
     out += ["", f"## OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}", "",
             f"<sub>{osaid.FRAMEWORK}</sub>", ""]
     for c in a.osaid.checks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -71,6 +72,8 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     if m.mof_class != 1:
         console.print(f"  [dim]Share of each class met, ignoring lower classes (not MOT's figure): "
                       f"III {_pct(m.ungated[3])} · II {_pct(m.ungated[2])} · I {_pct(m.ungated[1])}[/dim]")
+    for note in m.notes:
+        console.print(f"  [dim]Note: {escape(note)}[/dim]")
 
     t = Table(title=f"OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}"
               + ("" if a.osaid.determined else " (undetermined)"), caption=osaid.FRAMEWORK, expand=True)
