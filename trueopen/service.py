@@ -112,9 +112,11 @@ def producer_summaries(query: str | None = None) -> list[ProducerSummary]:
     chosen = [producers.find(query)] if query else list(producers.load())
     out = []
     for p in chosen:
-        mine = producers.releases_of(p, catalog)
+        mine = [assess_release(r, catalog) for r in producers.releases_of(p, catalog)]
         if mine or query:
-            out.append(ProducerSummary(p, producers.strategy(mine), [assess_release(r, catalog) for r in mine]))
+            # read off the same verdicts `list` shows
+            history = [(a.release.released.date, a.verdict.level) for a in mine if a.release.released]
+            out.append(ProducerSummary(p, producers.strategy(history), mine))
     return out
 
 
@@ -123,6 +125,7 @@ class GapRow:
     year: int
     best_open: tuple[float, str, str | None] | None  # score, release id, setting
     best_closed: tuple[float, str, str | None] | None
+    best_restricted: tuple[float, str, str | None] | None = None  # restricted-weights: its own kind
 
     @property
     def gap(self) -> float | None:
@@ -132,27 +135,31 @@ class GapRow:
 
 
 def benchmark_gap(benchmark: str) -> list[GapRow]:
-    """Best published score per year among releases with weights and among those without: the
-    open/closed gap over time. Scores come as producers and leaderboards reported them, with
-    settings that can differ; each row names the release and setting behind it."""
+    """Best published score per year among open releases (open-source, open-weights), among
+    restricted-weights ones and among closed ones: the open/closed gap over time, by the same
+    verdicts `list` shows (unknown is left out). Scores come as producers and leaderboards
+    reported them, with settings that can differ; each row names the release and setting."""
     want = loader.normalize(benchmark)
-    best: dict[tuple[int, bool], tuple[float, str, str | None]] = {}
+    best: dict[tuple[int, str], tuple[float, str, str | None]] = {}
     names = set()
-    for r in loader.load():
+    catalog = loader.load()
+    for r in catalog:
         names.update(b.name for b in r.benchmarks)
-        if r.released is None or r.access is None:
+        scored = [b for b in r.benchmarks if loader.normalize(b.name) == want]
+        if r.released is None or not scored:
             continue
-        kind = r.access.weights != "none"  # as released: a retired API model still counts as closed
-        for b in r.benchmarks:
-            if loader.normalize(b.name) == want:
-                key = (r.released.date.year, kind)
-                if key not in best or b.score > best[key][0]:
-                    best[key] = (b.score, r.id, b.setting)
+        kind = producers.openness(assess_release(r, catalog).verdict.level)
+        if kind is None:
+            continue
+        for b in scored:
+            key = (r.released.date.year, kind)
+            if key not in best or b.score > best[key][0]:
+                best[key] = (b.score, r.id, b.setting)
     if not best:
         close = difflib.get_close_matches(benchmark, sorted(names), n=3, cutoff=0.4)
         raise NotFound(benchmark, close, what="benchmark")
     years = sorted({y for y, _ in best})
-    return [GapRow(y, best.get((y, True)), best.get((y, False))) for y in years]
+    return [GapRow(y, best.get((y, "open")), best.get((y, "closed")), best.get((y, "restricted"))) for y in years]
 
 
 @dataclass

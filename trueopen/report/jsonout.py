@@ -90,7 +90,8 @@ def producer(p: Any) -> dict[str, Any]:
 def gap_row(r: Any) -> dict[str, Any]:
     """One year of `trueopen gap`: a service.GapRow."""
     cell = lambda b: {"score": b[0], "release": b[1], "setting": b[2]} if b else None  # noqa: E731
-    return {"year": r.year, "open": cell(r.best_open), "closed": cell(r.best_closed), "gap": r.gap}
+    return {"year": r.year, "open": cell(r.best_open), "closed": cell(r.best_closed), "gap": r.gap,
+            "restricted_weights": cell(r.best_restricted)}
 
 
 def gap_cell(b: Any) -> str:

@@ -73,7 +73,8 @@ def producers(rows: list) -> str:
 
 
 def gap(rows: list, benchmark: str) -> str:
-    out = [f"| year | best open ({benchmark}) | best closed | closed minus open |", "|---|---|---|---|"]
+    out = [f"| year | best open ({benchmark}) | best closed | closed minus open | best restricted-weights |",
+           "|---|---|---|---|---|"]
     out += [f"| {r.year} | {jsonout.gap_cell(r.best_open)} | {jsonout.gap_cell(r.best_closed)} | "
-            f"{'' if r.gap is None else r.gap} |" for r in rows]
+            f"{'' if r.gap is None else r.gap} | {jsonout.gap_cell(r.best_restricted)} |" for r in rows]
     return "\n".join(out) + "\n"

@@ -119,10 +119,9 @@ def listing(rows: list[Assessment], console: Console) -> None:
 
 
 def _open_mark(a: Assessment) -> str:
-    from ..catalog.producers import is_open
+    from ..catalog.producers import openness
 
-    o = is_open(a.release)
-    return "open" if o else "closed" if o is False else "?"
+    return openness(a.verdict.level) or "unknown"
 
 
 def producers(rows: list, console: Console, detailed: bool = False) -> None:
@@ -154,5 +153,6 @@ def producers(rows: list, console: Console, detailed: bool = False) -> None:
 def gap(rows: list, console: Console) -> None:
     for r in rows:
         g = "" if r.gap is None else f"   gap {r.gap:+g}"
-        console.print(f"{r.year}  open {jsonout.gap_cell(r.best_open):<48} closed {jsonout.gap_cell(r.best_closed):<48}{g}",
+        console.print(f"{r.year}  open {jsonout.gap_cell(r.best_open):<48} closed {jsonout.gap_cell(r.best_closed):<48}{g}"
+                      f"   restricted-weights {jsonout.gap_cell(r.best_restricted)}",
                       highlight=False, markup=False, soft_wrap=True)
