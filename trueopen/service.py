@@ -276,6 +276,8 @@ def can(subject: str, questions: list[str], users: int | None = None):
         named = names.from_tag(subject) or names.from_expression(subject)
         if named is not None and terms.lookup(named.key) is not None:
             return rights.for_license(named.key, questions, users)
+        if named is not None and terms.canonical(named.key) is not None:  # Apache-2.0 OR MIT
+            return rights.for_expression(named.key, questions, users)
         if named is not None:
             raise InputError(subject, f"trueopen has no terms on record for {named.key}") from None
         raise NotFound(subject, not_model.suggestions + _close_license_names(subject), "model or license") from None
