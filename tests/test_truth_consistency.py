@@ -171,3 +171,29 @@ def test_kimi_modified_mit_is_one_answer_and_mots_different_rule_is_said():
     weights = next(c for c in a.mof.components if c.name == "Model parameters (Final)")
     assert weights.status == "invalid"  # MOT's rule, kept so MOF scores match MOT's
     assert any("LicenseRef-kimi-modified-mit" in n and "MOT" in n for n in a.mof.notes)
+
+
+def test_validate_rejects_non_canonical_and_unrecorded_license_strings(tmp_path, cli):
+    import yaml
+
+    entry = yaml.safe_load((loader.data_dir() / "olmo-7b.yaml").read_text())
+    comps = [dict(c) for c in entry["components"]]
+    data_idx = next(i for i, c in enumerate(comps) if c["name"] == "Datasets")
+    paper_idx = next(i for i, c in enumerate(comps) if c["name"] != "Datasets")
+    comps[data_idx]["license"] = "odc-by-1.0"
+    comps[paper_idx]["license"] = "arXiv.org perpetual non-exclusive license 1.0"
+    entry["components"] = comps
+    entry["license"] = {"distribution": {"name": "Nobody Model License"}}
+    p = tmp_path / "olmo-7b.yaml"
+    p.write_text(yaml.safe_dump(entry))
+    res = cli("validate", str(p), "--format", "json")
+    assert res.code == 1
+    findings = res.json()[0]["findings"]
+    assert f"components[{data_idx}].license: license 'odc-by-1.0' is not the canonical spelling; " \
+           "write 'ODC-By-1.0'" in findings
+    assert any(f.startswith(f"components[{paper_idx}].license") and "LicenseRef-arxiv-nonexclusive-1.0" in f
+               for f in findings)
+    assert any(f.startswith("license.distribution.name: license 'Nobody Model License' has no terms record")
+               for f in findings), findings
+    text = cli("validate", str(p))
+    assert str(p) in text.out and "ODC-By-1.0" in text.out

@@ -219,14 +219,7 @@ class ValidationResult:
 def validate_release(release: Release) -> list[str]:
     """Problems that do not stop loading but make an entry untrustworthy."""
     findings = [f"dated in the future: {d}" for d in loader.future_dates(release)]
-    lic_ids = {c.license for c in release.components if c.license and not c.unlicensed}
-    for g in ("distribution", "code", "data", "document"):
-        gl = release.license.for_type(g)
-        if gl is not None and gl.name:
-            lic_ids.add(gl.name)
-    for lic in sorted(lic_ids):
-        if terms.lookup(lic) is None and not lic.startswith("arXiv"):
-            findings.append(f"license '{lic}' is not known to trueopen's license module")
+    findings += license_findings(release.model_dump(mode="json", exclude_none=True))
     names = [c.name for c in release.components]
     for n in sorted({n for n in names if names.count(n) > 1}):
         findings.append(f"component '{n}' is listed more than once")
@@ -236,6 +229,21 @@ def validate_release(release: Release) -> list[str]:
         findings.append(f"producer '{release.producer}' is not in producers.yaml")
     findings += crosscheck.misquoted(release)
     return findings
+
+
+def license_findings(data: object) -> list[str]:
+    """Every license string in one spelling, with a terms record: the field, what is written,
+    and what to write instead."""
+    from .release import license_fields
+
+    out = []
+    for fld, given in license_fields(data):
+        canonical = terms.canonical(given)
+        if canonical is None:
+            out.append(f"{fld}: license '{given}' has no terms record (add one to licenses/data/terms.yaml)")
+        elif canonical != given:
+            out.append(f"{fld}: license '{given}' is not the canonical spelling; write '{canonical}'")
+    return out
 
 
 def validate(paths: list[Path]) -> list[ValidationResult]:
@@ -255,7 +263,7 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
                 out.append(ValidationResult(str(p), "mof", findings=mf.warnings))
                 continue
             release = release_from_data(data, str(p))
-            findings = validate_release(release)
+            findings = [f for f in license_findings(data) if "canonical" in f] + validate_release(release)
             notes = crosscheck.differences(release)
             if p.parent == loader.data_dir() and release.id != p.stem:
                 findings.append(f"id '{release.id}' differs from the file name '{p.stem}'")
