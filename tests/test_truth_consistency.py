@@ -22,7 +22,31 @@ from trueopen.licenses import terms as T
 # (entry, contradiction kind) -> the catalog field whose fact is missing; reported to the
 # coordinator for the catalog data owner (frameworks read the facts consistently already).
 _CARD = "components: no 'Model card' component (with its license), though documentation links the card"
+
+
+def _doc(names: list[str]) -> str:
+    return (f"components: no {', '.join(repr(n) for n in names)} component (with its license) "
+            "for the documentation listed")
+
+
 DATA_TO_FIX = {
+    ("amber", "document listed, MOF missing"): _doc(['Data card']),
+    ("chatglm2-closed", "document listed, MOF missing"): _doc(['Technical report']),
+    ("deepseek-v3.2", "document listed, MOF missing"): _doc(['Research paper']),
+    ("gemini-2.5-flash", "document listed, MOF missing"): _doc(['Technical report']),
+    ("gemini-2.5-pro", "document listed, MOF missing"): _doc(['Technical report']),
+    ("glm-4-9b", "document listed, MOF missing"): _doc(['Technical report']),
+    ("glm-5", "document listed, MOF missing"): _doc(['Research paper']),
+    ("gpt-oss-120b", "document listed, MOF missing"): _doc(['Research paper']),
+    ("kimi-k2.5", "document listed, MOF missing"): _doc(['Research paper']),
+    ("llama-3.1-405b", "document listed, MOF missing"): _doc(['Research paper']),
+    ("mixtral-8x7b", "document listed, MOF missing"): _doc(['Research paper']),
+    ("olmo-3-32b-think", "document listed, MOF missing"): _doc(['Data card', 'Research paper', 'Technical report']),
+    ("pangu-pro-moe", "document listed, MOF missing"): _doc(['Technical report']),
+    ("phi-3-mini", "document listed, MOF missing"): _doc(['Technical report']),
+    ("phi-4", "document listed, MOF missing"): _doc(['Data card', 'Technical report']),
+    ("qwen-7b", "document listed, MOF missing"): _doc(['Technical report']),
+    ("qwen3-235b-a22b", "document listed, MOF missing"): _doc(['Technical report']),
     ("chatglm-6b", "model card"): _CARD,
     ("gpt-5", "model card"): _CARD,
     ("minimax-text-01", "model card"): _CARD,
@@ -31,7 +55,8 @@ DATA_TO_FIX = {
     ("o3", "model card"): _CARD,
     ("o3-mini", "model card"): _CARD,
     ("o4-mini", "model card"): _CARD,
-    ("gpt-4", "architecture withheld"): "documentation[technical-report].withholds: [architecture] (the summary says the report withholds it)",
+    ("gpt-4", "architecture withheld"):
+        "documentation[technical-report].withholds: [architecture] (its summary says the report withholds it)",
 }
 
 _CODE_CLAUSE = re.compile(r"(?:^|[.;] )([A-Za-z, -]+?) code (?:is|are) ")
@@ -94,6 +119,13 @@ def contradictions(a) -> dict[str, str]:
     if r.docs("technical-report", "research-paper", "preprint", "datasheet") and "is released" in checks["D-TERMS"].reason \
             and checks["D-TERMS"].reason.startswith("no "):
         found["report listed, none released"] = checks["D-TERMS"].reason
+    status = {c.name: c.status for c in a.mof.components}
+    doc_part = {"technical-report": "Technical report", "research-paper": "Research paper", "preprint": "Research paper",
+                "datasheet": "Data card"}
+    unrecorded = sorted({doc_part[d.kind] for d in r.documentation if d.kind in doc_part
+                         and status[doc_part[d.kind]] == "missing"})
+    if unrecorded:
+        found["document listed, MOF missing"] = f"documentation lists {unrecorded}; MOF shows them missing"
     card = next(c for c in a.mof.components if c.name == "Model card")
     if (a.osai_index["modelcard"].grade != "closed") != (card.status != "missing"):
         found["model card"] = f"MOF {card.status}, Index {a.osai_index['modelcard'].grade}"
