@@ -78,13 +78,16 @@ def test_mixture_of_experts_entries_give_total_and_active_parameters():
 
 def test_benchmarks_let_open_and_closed_be_compared_over_time():
     """MMLU scores are recorded for open and closed releases across years, each with its source."""
-    by_kind: dict[bool, set[int]] = {True: set(), False: set()}
-    for r in loader.load():
+    from trueopen import service
+
+    by_kind: dict[str | None, set[int]] = {"open": set(), "closed": set(), "restricted": set(), None: set()}
+    for a in service.all_assessments():
+        r = a.release
         for b in r.benchmarks:
             assert b.source in r.sources
             if b.name == "MMLU" and r.released:
-                by_kind[bool(producers.is_open(r))].add(r.released.date.year)
-    assert len(by_kind[True]) >= 3 and len(by_kind[False]) >= 2
+                by_kind[producers.openness(a.verdict.level)].add(r.released.date.year)
+    assert len(by_kind["open"]) >= 3 and len(by_kind["closed"]) >= 2
 
 
 @pytest.mark.parametrize("producer,first,expect_in", [
