@@ -110,10 +110,11 @@ def assess(release: Release) -> dict[str, Grade]:
     arch = release.component(C.ARCHITECTURE)
     if describing:
         g["architecture"] = Grade(OPEN, f"described in {describing[0].title or describing[0].url}")
-    elif arch is not None:
-        g["architecture"] = Grade(OPEN, f"architecture released: {arch.location or arch.name}")
-    elif papers:
+    elif papers and arch is None:
         g["architecture"] = Grade(CLOSED, f"{papers[0].title or papers[0].url} withholds the architecture")
+    elif arch is not None:  # the Index asks for a description; code alone is part of one
+        g["architecture"] = Grade(PARTIAL, f"architecture code released ({arch.location or arch.name}), "
+                                           "no paper describes it")
     elif cards:
         g["architecture"] = Grade(PARTIAL, "sketched in a model card or blog post only")
     else:
