@@ -229,3 +229,15 @@ def test_validate_rejects_non_canonical_and_unrecorded_license_strings(tmp_path,
                for f in findings), findings
     text = cli("validate", str(p))
     assert str(p) in text.out and "ODC-By-1.0" in text.out
+
+
+def test_no_terms_record_calls_a_license_open_while_its_own_terms_limit_a_freedom():
+    """The category shown in docs/licenses.md and the legal dimension agrees with what OSAID's
+    license checks read from the same record."""
+    for t in T.custom().values():
+        limits = T.limits(t)
+        if t.category in T.OPEN_CATEGORIES:
+            assert not any(limits.values()), (t.key, limits)
+            assert T.grants_freedoms(t.key) is True
+        elif t.category != "unknown":
+            assert T.grants_freedoms(t.key) is False, t.key
