@@ -9,11 +9,13 @@ source is right, and docs/disagreements.md records what was decided).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from .. import components as mofc
 from ..release import Release
 from . import snapshots
 
-LISTS = (snapshots.MODELS_DEV, snapshots.OSAI_INDEX, "mot")
+LISTS = (snapshots.MODELS_DEV, snapshots.OSAI_INDEX, snapshots.MOT)
 VIA_MODELS_DEV = "(via models.dev)"
 
 
@@ -53,7 +55,7 @@ def misquoted(release: Release) -> list[str]:
     for name, key in release.listed_in.items():
         if name not in LISTS:
             findings.append(f"listed_in '{name}' is not a catalog trueopen knows ({', '.join(LISTS)})")
-        elif name != "mot" and key not in snapshots.entries(name):
+        elif key not in snapshots.entries(name):
             findings.append(f"listed_in {name} '{key}' is not in the imported {name} snapshot")
     for fact, src, ours, theirs in _md_facts(release):
         if _cites_models_dev(release, src) and ours != theirs:
@@ -66,13 +68,115 @@ def misquoted(release: Release) -> list[str]:
     for k, s in release.sources.items():
         if s.url.startswith(_md_prefix()) and snapshots.MODELS_DEV not in release.listed_in:
             findings.append(f"source '{k}' cites models.dev but listed_in has no models.dev id")
+    findings += _mot_misquoted(release)
     return findings
 
 
 def differences(release: Release) -> list[str]:
-    return [f"{fact} is {ours} (source '{src}'); models.dev says {theirs}"
-            for fact, src, ours, theirs in _md_facts(release)
-            if not _cites_models_dev(release, src) and ours != theirs]
+    notes = [f"{fact} is {ours} (source '{src}'); models.dev says {theirs}"
+             for fact, src, ours, theirs in _md_facts(release)
+             if not _cites_models_dev(release, src) and ours != theirs]
+    return notes + [d.note for d in mot_differences(release) if d.decided_by != ADOPTED]
+
+
+# ---- the Model Openness Tool's own model files --------------------------------------------------
+
+MOT_REPO = "https://github.com/lfai/model_openness_tool/"
+ADOPTED = "their record"
+OURS = "our source"
+OPEN_QUESTION = "still to check"
+
+
+@dataclass(frozen=True)
+class MotDifference:
+    """One component where the entry and MOT's file for the same release differ, or where the
+    entry took MOT's record (decided_by ADOPTED)."""
+
+    release: str
+    mot_key: str
+    component: str
+    ours: str  # "absent", or the license ("no license" when released without one)
+    theirs: str
+    decided_by: str  # ADOPTED / OURS / OPEN_QUESTION
+    evidence: str  # the URL that decides it (our source, or MOT's file); "" while open
+
+    @property
+    def note(self) -> str:
+        how = f"{self.decided_by} ({self.evidence})" if self.evidence else self.decided_by
+        return f"MOT {self.mot_key}: {self.component} is {self.ours} here, {self.theirs} in MOT's file; decided by {how}"
+
+
+def _mot_record(release: Release) -> dict | None:
+    key = release.listed_in.get(snapshots.MOT)
+    return snapshots.entries(snapshots.MOT).get(key) if key else None
+
+
+@lru_cache(maxsize=None)
+def _mot_release(key: str) -> Release:
+    """MOT's file read as trueopen reads any MOF file, so licenses are inherited MOT's way."""
+    from .importers import mof  # the importer loads the catalog modules; import late
+
+    rec = snapshots.entries(snapshots.MOT)[key]
+    doc = {"framework": {"name": mof.FRAMEWORK_NAME, "version": "1.0", "date": "2024-12-15"},
+           "release": {"name": rec["name"], "producer": rec.get("producer", ""), "license": rec["license"],
+                       "components": rec["components"]}}
+    return mof.parse(doc, snapshots.file_url(snapshots.MOT, rec)).release
+
+
+def _state(release: Release, name: str) -> str:
+    if release.component(name) is None:
+        return "absent"
+    return release.effective_license(name) or "no license"
+
+
+def _same(ours: str, theirs: str) -> bool:
+    """One license however it is spelled: MOT writes names ('Llama 2 Community License')."""
+    from ..licenses import names
+
+    def canon(text: str) -> str:
+        named = names.from_tag(text) or names.from_expression(text)
+        return named.key if named is not None else text
+
+    return ours == theirs or canon(ours) == canon(theirs)
+
+
+def _cites(release: Release, key: str | None, prefix: str) -> str | None:
+    """The URL of source `key` when it starts with `prefix`."""
+    src = release.sources.get(key) if key else None
+    return src.url if src is not None and src.url.startswith(prefix) else None
+
+
+def mot_differences(release: Release) -> list[MotDifference]:
+    """Every MOF component where our entry and MOT's file disagree (listed or not, license), and
+    every component the entry took from MOT's file, with what decides it."""
+    rec = _mot_record(release)
+    if rec is None:
+        return []
+    theirs_rel = _mot_release(rec["key"])
+    mot_url = snapshots.file_url(snapshots.MOT, rec)
+    out = []
+    for spec in mofc.COMPONENTS:
+        ours, theirs = _state(release, spec.name), _state(theirs_rel, spec.name)
+        comp = release.component(spec.name)
+        cited = _cites(release, comp.source, MOT_REPO) if comp else None
+        if _same(ours, theirs) and not cited:
+            continue
+        if cited:
+            decided, evidence = ADOPTED, cited
+        elif comp is not None:
+            decided, evidence = OURS, release.sources[comp.source].url
+        else:
+            decided, evidence = OPEN_QUESTION, ""
+        if _same(ours, theirs):
+            decided, evidence = ADOPTED, cited or mot_url
+        out.append(MotDifference(release.id, rec["key"], spec.name, ours, theirs, decided, evidence))
+    return out
+
+
+def _mot_misquoted(release: Release) -> list[str]:
+    """A component that cites MOT's file must say what the file says."""
+    return [f"{d.component} cites MOT's file ({d.evidence}) but is {d.ours} here and {d.theirs} there"
+            for d in mot_differences(release) if d.decided_by == ADOPTED and not _same(d.ours, d.theirs)]
 
 
 @dataclass(frozen=True)
