@@ -59,9 +59,9 @@ def snapshot_record(stem: str, path: str, doc: dict) -> dict:
     lic = {}
     for key, value in (rel.get("license") or {}).items():
         if isinstance(value, dict) and value.get("name"):
-            lic[key] = {k: value[k] for k in ("name", "path") if value.get(k)}
+            lic[key] = {k: str(value[k]).strip() for k in ("name", "path") if str(value.get(k) or "").strip()}
     out["license"] = lic
-    out["components"] = [{k: str(c[k]) for k in COMPONENT_FIELDS if c.get(k) not in (None, "")}
+    out["components"] = [{k: str(c[k]).strip() for k in COMPONENT_FIELDS if str(c.get(k) or "").strip()}
                          for c in rel.get("components") or []]
     return out
 

@@ -8,6 +8,7 @@ source is right, and docs/disagreements.md records what was decided).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,9 +102,17 @@ class MotDifference:
     evidence: str  # the URL that decides it (our source, or MOT's file); "" while open
 
     @property
+    def decision(self) -> str:
+        if self.decided_by == ADOPTED:
+            return f"their record, adopted ({self.evidence})"
+        if self.decided_by == OURS:
+            return f"our source ({self.evidence})"
+        return OPEN_QUESTION
+
+    @property
     def note(self) -> str:
-        how = f"{self.decided_by} ({self.evidence})" if self.evidence else self.decided_by
-        return f"MOT {self.mot_key}: {self.component} is {self.ours} here, {self.theirs} in MOT's file; decided by {how}"
+        return (f"MOT {self.mot_key}: {self.component}: {self.ours} here, {self.theirs} in MOT's file; "
+                f"decided by {self.decision}")
 
 
 def _mot_record(release: Release) -> dict | None:
@@ -112,7 +121,7 @@ def _mot_record(release: Release) -> dict | None:
 
 
 @lru_cache(maxsize=None)
-def _mot_release(key: str) -> Release:
+def mot_release(key: str) -> Release:
     """MOT's file read as trueopen reads any MOF file, so licenses are inherited MOT's way."""
     from .importers import mof  # the importer loads the catalog modules; import late
 
@@ -123,21 +132,40 @@ def _mot_release(key: str) -> Release:
     return mof.parse(doc, snapshots.file_url(snapshots.MOT, rec)).release
 
 
+NOT_LISTED, NO_LICENSE = "not listed", "no license"
+
+
 def _state(release: Release, name: str) -> str:
+    """'not listed', 'no license' or the license string, as a reader compares them. MOT's files
+    sometimes list a component with the license 'Component not included': that is not listed."""
     if release.component(name) is None:
-        return "absent"
-    return release.effective_license(name) or "no license"
+        return NOT_LISTED
+    lic = (release.effective_license(name) or "").strip()
+    if lic.lower().replace("component ", "", 1).startswith("component not include") or \
+            lic.lower().startswith("component not include"):
+        return NOT_LISTED
+    return lic or NO_LICENSE
+
+
+@lru_cache(maxsize=None)
+def _canon(text: str) -> str:
+    """One name per license: MOT writes names ('Llama 2 Community License', 'Apache 2.0')."""
+    from ..licenses import names
+
+    # arXiv's perpetual non-exclusive license lets arXiv distribute a paper and grants readers
+    # nothing more; the catalog records such papers as unlicensed, MOT by the license's name.
+    if text.lower().startswith("arxiv"):
+        return NO_LICENSE
+    plain = re.sub(r"\s*\blicen[sc]e\b\s*", " ", text, flags=re.I).strip().replace(" ", "-")
+    for candidate in (text, plain):
+        named = names.from_tag(candidate)
+        if named is not None:
+            return named.key
+    return text
 
 
 def _same(ours: str, theirs: str) -> bool:
-    """One license however it is spelled: MOT writes names ('Llama 2 Community License')."""
-    from ..licenses import names
-
-    def canon(text: str) -> str:
-        named = names.from_tag(text) or names.from_expression(text)
-        return named.key if named is not None else text
-
-    return ours == theirs or canon(ours) == canon(theirs)
+    return ours == theirs or _canon(ours) == _canon(theirs)
 
 
 def _cites(release: Release, key: str | None, prefix: str) -> str | None:
@@ -152,7 +180,7 @@ def mot_differences(release: Release) -> list[MotDifference]:
     rec = _mot_record(release)
     if rec is None:
         return []
-    theirs_rel = _mot_release(rec["key"])
+    theirs_rel = mot_release(rec["key"])
     mot_url = snapshots.file_url(snapshots.MOT, rec)
     out = []
     for spec in mofc.COMPONENTS:
