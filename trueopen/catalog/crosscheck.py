@@ -111,8 +111,8 @@ class MotDifference:
 
     @property
     def note(self) -> str:
-        return (f"MOT {self.mot_key}: {self.component}: {self.ours} here, {self.theirs} in MOT's file; "
-                f"decided by {self.decision}")
+        how = self.decision if self.decided_by == OPEN_QUESTION else f"decided by {self.decision}"
+        return f"MOT {self.mot_key}: {self.component}: {self.ours} here, {self.theirs} in MOT's file; {how}"
 
 
 def _mot_record(release: Release) -> dict | None:
