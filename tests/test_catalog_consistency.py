@@ -60,6 +60,7 @@ def test_each_self_contradiction_is_a_finding_and_its_near_miss_is_not(tmp_path,
                summary="Under a license based on Apache-2.0 that adds a use policy."),
         _entry("claims-code", summary="Released with its training code and 360 intermediate checkpoints."),
         _entry("denies-code", summary="Weights only; the training code is not released."),
+        _entry("claims-open", summary="A fully open model: weights and data."),
         _entry("base-misnamed", base_model={"id": "OLMo-7B-Base", "source": "hf"}),
         _entry("base-named", base_model={"id": "olmo-7b", "source": "hf"}),
     )
@@ -70,6 +71,8 @@ def test_each_self_contradiction_is_a_finding_and_its_near_miss_is_not(tmp_path,
     assert _has(got["claims-code"], "says 'training code' is released but no 'Training code' component")
     assert _has(got["claims-code"], "'360 intermediate checkpoints' is released but no 'Model parameters (Intermediate)'")
     assert got["denies-code"]["findings"] == []
+    assert _has(got["claims-open"], "summary calls it 'fully open' but these components are not recorded: "
+                                    "Training code, Data preprocessing code, Evaluation code, Datasets")
     assert _has(got["base-misnamed"], "base_model 'OLMo-7B-Base' is not a catalog name, but the catalog has 'olmo-7b'")
     assert got["base-named"]["findings"] == []
 

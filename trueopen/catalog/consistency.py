@@ -40,6 +40,9 @@ LICENSE_WORDS = (
     (re.compile(r"\bCC[- ]BY[- ]4\.0\b", re.I), "CC-BY-4.0"),
 )
 HEDGE = re.compile(r"\b(?:based on|derived from|modified|like|not|no)\b", re.I)
+# words that call a release open in the OSAID sense, and the components that sense needs
+OPENNESS = re.compile(r"\bfully[- ](?:open|transparent)\b|\bopen[- ]source\b", re.I)
+OPEN_NEEDS = (C.WEIGHTS, C.TRAINING_CODE, C.PREPROCESSING_CODE, C.EVALUATION_CODE, C.DATASETS)
 # tokens a lineage name may carry that a catalog entry for the same model leaves out
 LINEAGE_SUFFIXES = ("base", "hf", "instruct", "chat", "it", "pretrained")
 
@@ -105,6 +108,17 @@ def unbacked_license_claims(release: Release) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def unbacked_openness_claims(release: Release) -> list[str]:
+    """The summary calls the release fully open or open source, and components that needs are missing."""
+    for clause in _clauses(release.summary or ""):
+        m = OPENNESS.search(clause)
+        if m and not NEGATION.search(clause):
+            missing = [n for n in OPEN_NEEDS if release.component(n) is None]
+            if missing:
+                return [f"summary calls it '{m.group(0)}' but these components are not recorded: {', '.join(missing)}"]
+    return []
+
+
 def _strip_suffixes(name: str) -> str:
     tokens = [t for t in re.split(r"[^a-z0-9.]+", name.lower()) if t]
     while tokens and tokens[-1] in LINEAGE_SUFFIXES:
@@ -137,4 +151,5 @@ def check(release: Release, catalog: tuple[Release, ...] | None = None) -> list[
 
         catalog = load()
     return (undocumented_components(release) + unrecorded_claims(release)
-            + unbacked_license_claims(release) + misnamed_lineage(release, catalog))
+            + unbacked_license_claims(release) + unbacked_openness_claims(release)
+            + misnamed_lineage(release, catalog))
