@@ -141,8 +141,7 @@ def _state(release: Release, name: str) -> str:
     if release.component(name) is None:
         return NOT_LISTED
     lic = (release.effective_license(name) or "").strip()
-    if lic.lower().replace("component ", "", 1).startswith("component not include") or \
-            lic.lower().startswith("component not include"):
+    if "component not include" in lic.lower():  # also "Component Component not included", "...include."
         return NOT_LISTED
     return lic or NO_LICENSE
 
