@@ -96,7 +96,7 @@ class MotDifference:
     release: str
     mot_key: str
     component: str
-    ours: str  # "absent", or the license ("no license" when released without one)
+    ours: str  # NOT_LISTED, NO_LICENSE or the license string
     theirs: str
     decided_by: str  # ADOPTED / OURS / OPEN_QUESTION
     evidence: str  # the URL that decides it (our source, or MOT's file); "" while open
@@ -180,7 +180,6 @@ def mot_differences(release: Release) -> list[MotDifference]:
     if rec is None:
         return []
     theirs_rel = mot_release(rec["key"])
-    mot_url = snapshots.file_url(snapshots.MOT, rec)
     out = []
     for spec in mofc.COMPONENTS:
         ours, theirs = _state(release, spec.name), _state(theirs_rel, spec.name)
@@ -188,14 +187,12 @@ def mot_differences(release: Release) -> list[MotDifference]:
         cited = _cites(release, comp.source, MOT_REPO) if comp else None
         if _same(ours, theirs) and not cited:
             continue
-        if cited:
+        if cited:  # the entry took MOT's record (a misquote when the two still differ)
             decided, evidence = ADOPTED, cited
         elif comp is not None:
             decided, evidence = OURS, release.sources[comp.source].url
         else:
             decided, evidence = OPEN_QUESTION, ""
-        if _same(ours, theirs):
-            decided, evidence = ADOPTED, cited or mot_url
         out.append(MotDifference(release.id, rec["key"], spec.name, ours, theirs, decided, evidence))
     return out
 
