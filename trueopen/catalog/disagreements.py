@@ -211,8 +211,8 @@ def mot_markdown(releases: list[Release]) -> str:
             for name in g.because:
                 row = next((d for d in rows if d.release == g.release and d.component == name), None)
                 comp = by_id[g.release].component(name)
-                note = f" {comp.note}" if comp is not None and comp.note else ""
-                why.append(f"{name} ({row.ours} here, {row.theirs} there; {row.decision}).{note}" if row else name)
+                note = f": {comp.note.rstrip('.')}" if comp is not None and comp.note else ""
+                why.append(f"{name} ({row.ours} here, {row.theirs} there; {row.decision}){note}" if row else name)
             out.append(f"| {g.release} | {g.mot_key} | {_cls(g.ours)} | {_cls(g.theirs)} | "
                        f"{'; '.join(why) or 'the rules, on the same components'} |")
     out += ["", "## Every difference", "",
