@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import columns
 from .assessment import Assessment, assess
-from .catalog import crosscheck, loader, producers
+from .catalog import consistency, crosscheck, loader, producers
 from .catalog.importers import mof as mof_import
 from .errors import NotFound, TrueopenError
 from .licenses import terms
@@ -266,6 +266,7 @@ def validate_release(release: Release) -> list[str]:
     if producers.of(release) is None:
         findings.append(f"producer '{release.producer}' is not in producers.yaml")
     findings += crosscheck.misquoted(release)
+    findings += consistency.check(release)
     return findings
 
 
