@@ -387,3 +387,22 @@ def compare(queries: list[str], users: int | None = None, extra_rows=None):
     assessments = [assess_release(r, catalog) for r in releases]
     answers = [rights.for_release(r, questions, users) for r in releases]
     return compare_mod.build(assessments, answers, extra_rows)
+
+
+@dataclass
+class CostResult:
+    assumptions: "object"  # advise.cost.Assumptions
+    gpu: "object"  # advise.cost.Gpu
+    estimates: list  # advise.cost.Estimate, in the order asked
+
+
+def cost(queries: list[str], assumptions) -> CostResult:
+    """`trueopen cost`: the API bill and the self-host estimate for each model, same assumptions."""
+    from .advise import cost as cost_mod
+
+    catalog = loader.load()
+    releases = [loader.find(q, catalog) for q in queries]
+    g = cost_mod.gpu(assumptions.gpu)
+    seen: set[str] = set()
+    unique = [r for r in releases if not (r.id in seen or seen.add(r.id))]
+    return CostResult(assumptions, g, [cost_mod.estimate(r, assumptions, g) for r in unique])

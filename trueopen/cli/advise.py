@@ -1,4 +1,4 @@
-"""Advice commands: compare models side by side (choose and cost come next)."""
+"""Advice commands: compare models side by side, choose one for stated needs, and what it costs."""
 
 from __future__ import annotations
 
@@ -77,3 +77,65 @@ def compare(
         fail("--out needs --format md, json, csv or html; the table is for the terminal")
     else:
         render.to_terminal(cmp, out)
+
+
+class CostFormat(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+class Precision(str, Enum):
+    bf16 = "bf16"
+    fp8 = "fp8"
+    int8 = "int8"
+    int4 = "int4"
+
+
+GPU_HELP = "GPU to size on: H100, H200, A100-80G, L40S, RTX-4090, B200, MI300X (bundled datasheet table)"
+
+
+@app.command()
+def cost(
+    models: List[str] = typer.Argument(..., help="catalog ids or names"),
+    tokens: str = typer.Option("1B", "--tokens", metavar="N", help="tokens a month, input and output together: 1B, 250M"),
+    input_share: float = typer.Option(0.75, "--input-share", min=0.0, max=1.0, help="share of the tokens that are input"),
+    precision: Precision = typer.Option(Precision.bf16, "--precision", help="weights' precision when self-hosted"),
+    context: int = typer.Option(4096, "--context", min=1, help="tokens held per sequence (KV cache)"),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, help="sequences served at once per replica"),
+    gpu: str = typer.Option("H100", "--gpu", help=GPU_HELP),
+    gpu_price: Optional[float] = typer.Option(None, "--gpu-price", min=0.0, help="USD per GPU-hour (default: middle of the recorded range)"),
+    bandwidth_efficiency: float = typer.Option(0.6, "--bandwidth-efficiency", min=0.01, max=1.0, help="share of peak memory bandwidth decode reaches"),
+    compute_efficiency: float = typer.Option(0.4, "--compute-efficiency", min=0.01, max=1.0, help="share of peak FLOP/s prefill reaches"),
+    memory_usable: float = typer.Option(0.9, "--memory-usable", min=0.1, max=1.0, help="share of GPU memory for weights and KV cache"),
+    busy_share: float = typer.Option(0.5, "--busy-share", min=0.01, max=1.0, help="share of the month the GPUs serve at full batch"),
+    kv_rule: float = typer.Option(16, "--kv-rule", min=0.001, help="KiB of KV cache per token per billion parameters, when the attention shape is unknown"),
+    format: CostFormat = typer.Option(CostFormat.table, "--format", "-f", help="table, md, or json (docs/json.md)"),
+) -> None:
+    """What a monthly volume costs: the API bill from the recorded price, and self-hosting on
+    rented GPUs (memory, GPUs, decode and prefill speed, GPU-hours, rent), with the volume from
+    which self-hosting is cheaper. Every assumption is printed and has an option; the formulas
+    are in docs/cost.md.
+
+    Examples: trueopen cost gpt-4o --tokens 1B --format json;
+    trueopen cost llama-3.3-70b mixtral-8x7b --tokens 5B --gpu H200 --precision fp8
+
+    Exit 0, or 2 when a model is not in the catalog or an option is out of range.
+    """
+    from ..advise.cost import Assumptions, parse_count
+    from ..report import cost as render
+
+    try:
+        a = Assumptions(tokens=parse_count(tokens), input_share=input_share, precision=precision.value,
+                        context=context, concurrency=concurrency, gpu=gpu, gpu_price=gpu_price,
+                        bandwidth_efficiency=bandwidth_efficiency, compute_efficiency=compute_efficiency,
+                        memory_usable=memory_usable, busy_share=busy_share, kv_rule_kib=kv_rule)
+        result = service.cost(models, a)
+    except TrueopenError as exc:
+        fail(str(exc))
+    if format is CostFormat.json:
+        print_json(render.to_json(result))
+    elif format is CostFormat.md:
+        sys.stdout.write(render.to_markdown(result))
+    else:
+        render.to_terminal(result, out)
