@@ -406,3 +406,38 @@ def cost(queries: list[str], assumptions) -> CostResult:
     seen: set[str] = set()
     unique = [r for r in releases if not (r.id in seen or seen.add(r.id))]
     return CostResult(assumptions, g, [cost_mod.estimate(r, assumptions, g) for r in unique])
+
+
+@dataclass
+class ChooseResult:
+    needs: "object"  # advise.choose.Needs
+    ranking: str
+    candidates: list  # advise.choose.Verdict, best first
+    ruled_out: list  # advise.choose.Verdict, in catalog order
+
+
+def choose(needs) -> ChooseResult:
+    """`trueopen choose`: every catalog release checked against the needs with the same rights,
+    assessments and cost estimates `can`, `show` and `cost` give."""
+    from .advise import choose as choose_mod
+    from .advise import cost as cost_mod
+    from .errors import InputError
+    from .licenses import rights
+
+    if needs.budget is not None and needs.tokens is None:
+        raise InputError("--budget", "a monthly budget needs --tokens, the volume it has to pay for")
+    if needs.task is not None and needs.task not in choose_mod.TASKS:
+        raise InputError("--task", f"'{needs.task}' is not one of {', '.join(choose_mod.TASKS)}")
+    catalog = loader.load()
+    questions = list(dict.fromkeys([*needs.rights_questions, "commercial", "on_prem"]))
+    assumptions = (cost_mod.Assumptions(tokens=needs.tokens, precision=needs.precision, gpu=needs.gpu)
+                   if needs.tokens is not None else None)
+    g = cost_mod.gpu(needs.gpu)
+    verdicts = []
+    for r in catalog:
+        est = cost_mod.estimate(r, assumptions, g) if assumptions is not None else None
+        verdicts.append(choose_mod.evaluate(assess_release(r, catalog), rights.for_release(r, questions, needs.users),
+                                            est, needs))
+    fitting = [v for v in verdicts if v.fits]
+    return ChooseResult(needs, choose_mod.ranking_text(needs), choose_mod.rank(fitting, needs),
+                        [v for v in verdicts if not v.fits])
