@@ -76,14 +76,17 @@ def to_json(result: Any, limit: int | None = None) -> dict[str, Any]:
 
 
 def _wrap(out: Any, text: str, first: str, rest: str, width: int) -> None:
-    for i, line in enumerate(textwrap.wrap(text, width - len(first), break_long_words=False,
+    for i, line in enumerate(textwrap.wrap(text, width - max(len(first), len(rest)), break_long_words=False,
                                            break_on_hyphens=False) or [""]):
         out.print((first if i == 0 else rest) + line, highlight=False, markup=False, soft_wrap=True)
 
 
+_LETTER = {"high": "H", "medium": "M", "low": "L"}
+
+
 def _profile_line(v: Any) -> str:
     p = profile(v)
-    return " ".join(f"{_SHORT[c]}:{p[c]}" for c in CRITERIA)
+    return "profile: " + "  ".join(f"{_SHORT[c]} {_LETTER.get(p[c], '?')}" for c in CRITERIA)
 
 
 def to_terminal(result: Any, out: Any, limit: int = 10, width: int = 80) -> None:
@@ -115,8 +118,9 @@ def to_terminal(result: Any, out: Any, limit: int = 10, width: int = 80) -> None
     for v in result.ruled_out:
         _wrap(out, v.failures[0]["reason"], f"  {v.release.id}: ", "      ", width)
     out.print()
-    _wrap(out, "Profile: " + ", ".join(f"{_SHORT[c]} = {c}" for c in CRITERIA)
-          + " (from the assessment's dimensions and the rights; docs/json.md)", "", "  ", width)
+    _wrap(out, "Profile: " + ", ".join(f"{_SHORT[c]} = {c}" for c in CRITERIA if _SHORT[c] != c)
+          + "; H high, M medium, L low, ? unknown (from the assessment's dimensions and the rights;"
+          " docs/json.md)", "", "  ", width)
 
 
 def why_not_terminal(result: Any, model_id: str, out: Any, width: int = 80) -> bool:
