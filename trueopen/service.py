@@ -441,3 +441,34 @@ def choose(needs) -> ChooseResult:
     fitting = [v for v in verdicts if v.fits]
     return ChooseResult(needs, choose_mod.ranking_text(needs), choose_mod.rank(fitting, needs),
                         [v for v in verdicts if not v.fits])
+
+
+def benchmark_names() -> list[tuple[str, int]]:
+    """`gap --list`: every benchmark with a recorded score, and how many releases report it."""
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for r in loader.load():
+        for key in {loader.normalize(b.name): b.name for b in r.benchmarks}.items():
+            counts[key[0]] = counts.get(key[0], 0) + 1
+            shown.setdefault(key[0], key[1])
+    return sorted(((shown[k], n) for k, n in counts.items()), key=lambda x: (-x[1], x[0].lower()))
+
+
+def gap_plot(benchmark: str, path: Path) -> dict:
+    """`gap --plot`: the best open, restricted-weights and closed score per quarter, as a picture."""
+    from .advise import plots
+
+    benchmark_gap(benchmark)  # an unknown benchmark fails here, with close names
+    series = plots.gap_series(all_assessments(), benchmark)
+    units = {b.unit for r in loader.load() for b in r.benchmarks if loader.normalize(b.name) == loader.normalize(benchmark)}
+    plots.write_gap(series, benchmark, path, unit=units.pop() if len(units) == 1 else "%")
+    return series
+
+
+def producers_plot(query: str | None, path: Path) -> list:
+    """`producers --plot`: each producer's releases on a time axis, coloured by verdict."""
+    from .advise import plots
+
+    rows = plots.timeline(producer_summaries(query))
+    plots.write_timeline(rows, path)
+    return rows
