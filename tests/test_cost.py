@@ -158,3 +158,15 @@ def test_bad_input_is_one_line_and_exit_2(cli):
         r = cli(*args)
         assert r.code == 2, (args, r.out, r.err)
         assert "Traceback" not in r.err
+
+
+def test_compare_shows_the_same_estimate_as_cost(cli):
+    rows = cli("compare", "gpt-4o", "llama-3.3-70b", "--format", "json").json()["rows"]
+    cost_rows = {r["label"]: r["values"] for r in rows if r["section"] == "cost"}
+    models = cli("cost", "gpt-4o", "llama-3.3-70b", "--format", "json").json()["models"]
+    api = next(v for k, v in cost_rows.items() if k.startswith("API bill"))
+    own = next(v for k, v in cost_rows.items() if k.startswith("self-hosted"))
+    assert api[0] == f"USD {models[0]['api']['monthly_usd']:,.0f} a month" and api[1] == "no API price recorded"
+    sh = models[1]["self_host"]
+    assert own[0].startswith("not possible") and own[1].startswith(f"{sh['gpus'] * sh['replicas']} x H100")
+    assert f"USD {sh['monthly_usd']:,.0f}" in own[1]

@@ -386,7 +386,9 @@ def compare(queries: list[str], users: int | None = None, extra_rows=None):
     questions = [q for q in rights.QUESTIONS if q != "users" or users is not None]
     assessments = [assess_release(r, catalog) for r in releases]
     answers = [rights.for_release(r, questions, users) for r in releases]
-    return compare_mod.build(assessments, answers, extra_rows)
+    from .advise import cost as cost_mod
+
+    return compare_mod.build(assessments, answers, cost_mod.compare_rows(releases) + list(extra_rows or []))
 
 
 @dataclass

@@ -363,3 +363,26 @@ def weights_bytes(release: Release, precision: str) -> float | None:
     if p is None or p.total is None:
         return None
     return p.total * float(PRECISION_BYTES[precision])
+
+
+def compare_rows(releases: list[Release], a: Assumptions | None = None) -> list:
+    """`compare`'s cost rows: the API bill and the self-host estimate at the default assumptions."""
+    from .compare import Row
+
+    a = a or Assumptions()
+    ests = [estimate(r, a) for r in releases]
+    vol = f"{a.tokens / 1e9:g}B tokens/month"
+
+    def api(e: Estimate) -> str:
+        return f"USD {float(e.api.monthly):,.0f} a month" if e.api else "no API price recorded"
+
+    def own(e: Estimate) -> str:
+        sh = e.self_host
+        if sh is None:
+            blocker = self_host_blocker(e.release) or ""
+            return "not possible: weights not released" if "not released" in blocker else "parameters not recorded"
+        bill = f", USD {sh.monthly:,.0f} a month" if sh.monthly is not None else ""
+        return f"{sh.gpus * sh.replicas} x {sh.gpu.key} at {sh.precision}{bill}"
+
+    return [Row("cost", f"API bill ({vol})", tuple(api(e) for e in ests)),
+            Row("cost", f"self-hosted ({vol}; trueopen cost)", tuple(own(e) for e in ests))]
