@@ -170,3 +170,12 @@ def test_compare_shows_the_same_estimate_as_cost(cli):
     sh = models[1]["self_host"]
     assert own[0].startswith("not possible") and own[1].startswith(f"{sh['gpus'] * sh['replicas']} x H100")
     assert f"USD {sh['monthly_usd']:,.0f}" in own[1]
+
+
+def test_architecture_facts_cite_the_config_they_were_read_from():
+    with_arch = [r for r in loader.load() if r.architecture is not None]
+    assert len(with_arch) >= 6
+    for r in with_arch:
+        src = r.sources[r.architecture.source]
+        assert src.url.endswith("/config.json") and "huggingface.co" in src.url, r.id
+        assert r.access is not None and r.access.weights != "none", r.id
