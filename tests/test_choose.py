@@ -163,3 +163,15 @@ def test_bad_input_exit_2(cli):
         r = cli(*args)
         assert r.code == 2, (args, r.out, r.err)
         assert "Traceback" not in r.err
+
+
+def test_gated_ok_lets_in_weights_that_need_approval_with_that_condition(cli):
+    approval = [r.id for r in loader.load() if r.access and r.access.weights == "gated" and r.access.approval]
+    assert approval
+    strict = cli("choose", "--on-prem", "--format", "json").json()
+    loose = cli("choose", "--on-prem", "--gated-ok", "--format", "json").json()
+    out = {o["id"]: o for o in strict["ruled_out"]}
+    offered = {c["id"]: c for c in loose["candidates"]}
+    for rid in approval:
+        assert out[rid]["check"] in ("on-prem", "on_prem") and "approval" in out[rid]["reason"]
+        assert rid in offered and any("approval" in c for c in offered[rid]["conditions"]), rid
