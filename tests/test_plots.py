@@ -41,7 +41,6 @@ def _expected_quarters(cli, benchmark: str) -> dict[str, set]:
 
 
 def test_gap_plot_has_one_marker_per_quarter_and_kind(cli, tmp_path):
-    pytest.importorskip("matplotlib")
     path = tmp_path / "gap.svg"
     r = cli("gap", "MMLU", "--plot", str(path))
     assert r.code == 0, r.err
@@ -60,7 +59,6 @@ def test_gap_plot_has_one_marker_per_quarter_and_kind(cli, tmp_path):
 
 
 def test_gap_plot_never_counts_unknown_as_open(cli, tmp_path):
-    pytest.importorskip("matplotlib")
     verdicts = _verdicts(cli)
     unknown = [r for r in loader.load() if verdicts[r.id] == "unknown" and r.benchmarks and r.released]
     assert unknown, "the catalog has scored releases with an unknown verdict"
@@ -74,7 +72,6 @@ def test_gap_plot_never_counts_unknown_as_open(cli, tmp_path):
 
 
 def test_producers_timeline_colours_every_dated_release_by_verdict(cli, tmp_path):
-    pytest.importorskip("matplotlib")
     path = tmp_path / "timeline.svg"
     r = cli("producers", "--plot", str(path), "--format", "json")
     assert r.code == 0, r.err
@@ -95,7 +92,6 @@ def test_producers_timeline_colours_every_dated_release_by_verdict(cli, tmp_path
 
 
 def test_one_producer_timeline_and_png_by_suffix(cli, tmp_path):
-    pytest.importorskip("matplotlib")
     png = tmp_path / "meta.png"
     r = cli("producers", "meta", "--plot", str(png))
     assert r.code == 0, r.err
