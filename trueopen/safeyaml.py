@@ -185,8 +185,9 @@ def _expanded_size(obj: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int
 
 def loads(text: str, source: str) -> Any:
     """Parse YAML text; errors name `source`, the line and, for a bad value, the field."""
-    loader = _BoundedLoader(text)
+    loader = None
     try:
+        loader = _BoundedLoader(text)  # the reader already refuses some characters here
         data = loader.get_single_data()
     except _BadValue as exc:
         line = f"line {exc.node.start_mark.line + 1}: "
@@ -195,14 +196,18 @@ def loads(text: str, source: str) -> Any:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
         raise InputError(source, f"malformed YAML: {line}{exc.problem or exc}") from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError(source, f"malformed YAML: character #x{exc.character:x} at position {exc.position} "
+                                 "is not allowed (quote it with an escape)") from None
     except yaml.YAMLError as exc:
-        raise InputError(source, f"malformed YAML: {exc}") from None
+        raise InputError(source, f"malformed YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise InputError(source, "YAML nested too deeply") from None
     except _CONSTRUCT_ERRORS as exc:  # a value the safe constructors choke on in a way not foreseen
         raise InputError(source, f"malformed YAML: {type(exc).__name__}: {exc}"[:200]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if _depth(data, MAX_DEPTH) > MAX_DEPTH:
         raise InputError(source, f"YAML nested deeper than {MAX_DEPTH} levels")
     values, chars = _expanded_size(data, {})

@@ -52,7 +52,9 @@ def import_mof(
 
 def _write_snapshot(data: dict, out_path: Optional[Path]) -> None:
     """Write next to the target and rename, so a failed import never leaves half a snapshot."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from ..report.safe_text import json_dumps
+
+    text = json_dumps(data) + "\n"
     if out_path is None:
         sys.stdout.write(text)
         return

@@ -12,7 +12,15 @@ string, so machine readers lose nothing, and `cat report.json` in a terminal is 
 
 from __future__ import annotations
 
+import base64
+import json
+import math
 import re
+from datetime import date, time
+from typing import Any
+
+MAX_DEPTH = 200  # deeper than any report; values read from files are bounded far below this
+_MAX_INT_BITS = 13_000  # about 3,900 digits: under Python's 4,300-digit int-to-text limit
 
 # C0 and C1 controls and DEL (category Cc), bidi embeddings, overrides, isolates and marks, and the
 # Unicode line and paragraph separators (they break a line where no newline is seen).
@@ -42,3 +50,38 @@ def json_text(dumped: str) -> str:
     """Escape C1 controls and bidi characters in text json.dumps made. Outside strings JSON holds
     only ASCII, so every match is inside a string, where `\\uXXXX` means the same character."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
+
+
+def jsonable(obj: Any, _depth: int = 0) -> Any:
+    """`obj` with only JSON's types, for values that came from files we read: dates and times as
+    ISO text, sets as sorted lists, bytes as base64 text, huge integers and NaN/infinity as text
+    (JSON has no number for them), anything else as its text. Plain JSON passes through as is."""
+    if obj is None or isinstance(obj, (str, bool)):
+        return obj
+    if isinstance(obj, int):
+        return obj if obj.bit_length() <= _MAX_INT_BITS else f"an integer of {obj.bit_length()} bits"
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else str(obj)
+    if _depth > MAX_DEPTH:
+        return "..."
+    if isinstance(obj, dict):
+        return {_key(k): jsonable(v, _depth + 1) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v, _depth + 1) for v in obj]
+    if isinstance(obj, (set, frozenset)):
+        return sorted((jsonable(v, _depth + 1) for v in obj), key=repr)
+    if isinstance(obj, (date, time)):
+        return obj.isoformat()
+    if isinstance(obj, (bytes, bytearray)):
+        return base64.b64encode(bytes(obj)).decode("ascii")
+    return str(obj)
+
+
+def _key(k: Any) -> str:
+    value = jsonable(k)
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def json_dumps(obj: Any) -> str:
+    """The text of `--format json`: any value serialised (see `jsonable`), then `json_text`."""
+    return json_text(json.dumps(jsonable(obj), indent=2, ensure_ascii=False))
