@@ -27,6 +27,8 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from test_hostile_cli import TIMEOUT, Outcome, all_cases, run_case  # noqa: E402
 
+from trueopen.report.safe_text import printable  # noqa: E402  (the inputs' names hold escape codes)
+
 MAX_FILE = 8 << 20  # a mutation never grows a file past this
 INSERTS = [
     b"\x1b[8m", b"\x1b]0;title\x07", b"\xe2\x80\xae", b"\xc2\x9b31m", b"\x00", b"\xff" * 8, b"\n", b"\r\n",
@@ -130,12 +132,12 @@ def _campaign(rounds: int, seed: int, only: str | None, workers: int, timeout: f
         for label, o, how in pool.map(one, jobs):
             bad = o.problems()
             print(f"{'FAIL' if bad else 'ok  '} {label:<48} exit {o.code!s:>3} {o.seconds:5.1f} s "
-                  f"{o.peak_rss >> 20:5d} MiB  {how}", flush=True)
+                  f"{o.peak_rss >> 20:5d} MiB  {printable(how)}", flush=True)
             if bad:
                 failures.append((label, o, how))
     print()
     for label, o, how in failures:
-        print(f"FAILED {label} ({how})\n  {o.report()}\n")
+        print(printable(f"FAILED {label} ({how})") + f"\n  {o.report()}\n")
     print(f"inputs tried: {len(jobs)}, cases: {len(cases)}, rounds: {rounds}, seed: {seed}, "
           f"failures: {len(failures)}, {time.monotonic() - start:.0f} s"
           + (f"; inputs kept in {base}" if keep else ""))

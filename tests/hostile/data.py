@@ -129,6 +129,15 @@ def mof_cases() -> list[Case]:
             Case("mof-binary-as-name", lambda f: _mof(f, binary), exits=(0,))]
 
 
+def mof_escapes_imported(folder: Path, fmt: str) -> list[str]:
+    """A MOF file that imports (exit 1: an unknown component) with escape codes in its name,
+    producer, licenses and component name, and in its own file name: they reach every renderer."""
+    text = MOF.format(date="'2024-12-15'", name='"Tiny\\e[8m\\u202e"').replace("producer: Us", 'producer: "Us\\e[2J"')
+    text = text.replace("{name: Apache-2.0}", '{name: "Apache-2.0\\e[8m"}')
+    text += '    - {name: "Model architecturE\\e[8m", license: "MIT\\x9b"}\n'
+    return [*_mof(folder, text, name="r\x1b[8m.yml"), "--format", fmt]
+
+
 def mof_escape_in_file_name(folder: Path) -> list[str]:
     return _mof(folder, "release: [", name="bad\x1b[8m\u202e.yml")
 
@@ -227,6 +236,8 @@ CASES = [
     Case("escapes-license-table", license_escapes, exits=(0, 1)),
     *mof_cases(),
     Case("mof-escape-in-file-name", mof_escape_in_file_name, exits=(2,)),
+    *(Case(f"mof-escapes-imported-{fmt}", lambda f, fmt=fmt: mof_escapes_imported(f, fmt), exits=(1,))
+      for fmt in ("table", "md", "json")),
     Case("osai-index-bad-values", osai_index_bad_values, exits=(1,)),
     Case("osai-index-all-bad", osai_index_all_bad, exits=(2,)),
     *models_dev_cases(),

@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import TrueopenError
+from ..report.safe_text import printable
 from .common import FORMAT_OPT, Format, fail, print_json, err, import_app, jsonout, markdown, out, service
 
 @import_app.command("mof")
@@ -36,12 +37,12 @@ def import_mof(
                 continue
             assert r.assessment is not None
             for w in r.warnings:
-                err.print(f"{r.path}: warning: {w}", highlight=False, markup=False)
+                err.print(f"{printable(r.path)}: warning: {printable(w)}", highlight=False, markup=False)
             if format is Format.md:
                 sys.stdout.write(markdown.assessment(r.assessment))
             else:
                 m = r.assessment.mof
-                out.print(f"{r.path}: {m.label} - Class III {m.progress[3]:.2f}% · Class II {m.progress[2]:.2f}% "
+                out.print(f"{printable(r.path)}: {m.label} - Class III {m.progress[3]:.2f}% · Class II {m.progress[2]:.2f}% "
                           f"· Class I {m.progress[1]:.2f}% - verdict {r.assessment.verdict.level}",
                           highlight=False, markup=False)
     if any(r.error for r in results):

@@ -46,6 +46,11 @@ def printable(value: object) -> str:
     return _UNSAFE.sub(_escape, value if isinstance(value, str) else str(value))
 
 
+def printable_lines(lines: list[str]) -> str:
+    """Lines of rendered text joined, each made `printable` but its newlines kept; ends with one."""
+    return "".join(printable(part) + "\n" for line in lines for part in line.split("\n"))
+
+
 def json_text(dumped: str) -> str:
     """Escape C1 controls and bidi characters in text json.dumps made. Outside strings JSON holds
     only ASCII, so every match is inside a string, where `\\uXXXX` means the same character."""

@@ -11,6 +11,7 @@ from .. import components
 from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
+from .safe_text import printable
 
 VERDICT_STYLE = {
     "open-source": "bold green", "open-weights": "bold cyan", "restricted-weights": "bold yellow",
@@ -29,8 +30,8 @@ def _pct(x: float) -> str:
 def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     r = a.release
     head = Text()
-    head.append(r.name, style="bold")
-    head.append(f"  ({r.id}) by {r.producer}")
+    head.append(printable(r.name), style="bold")  # names, licenses and reasons may come from a MOF file
+    head.append(printable(f"  ({r.id}) by {r.producer}"))
     facts = []
     if r.released:
         facts.append(f"released {r.released.date}")
@@ -43,7 +44,7 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
         facts.append(f"access: {r.access.level}")
     verdict = Text(a.verdict.level.upper(), style=VERDICT_STYLE[a.verdict.level])
     body = [head, Text(" · ".join(facts), style="dim"), Text(""), Text.assemble("Verdict: ", verdict)]
-    body += [Text(f"  {line}") for line in a.verdict.reasons]
+    body += [Text(printable(f"  {line}")) for line in a.verdict.reasons]
     if r.summary:
         body += [Text(""), Text(r.summary, style="italic")]
     console.print(Panel(Group(*body), expand=True))
@@ -59,11 +60,11 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     for c in m.components:
         spec_class = {3: "III", 2: "II", 1: "I"}[components.BY_NAME[c.name].mof_class]
         row = [c.name + ("" if c.required else " (optional)"), spec_class,
-               Text(c.status, style=OUTCOME_STYLE[c.status]), c.license or ""]
+               Text(c.status, style=OUTCOME_STYLE[c.status]), Text(printable(c.license or ""))]
         if evidence:
             comp = r.component(c.name)
             src = r.sources.get(comp.source) if comp else None
-            row.append(src.url if src else "")
+            row.append(Text(printable(src.url)) if src else "")
         t.add_row(*row)
     console.print(t)
     console.print(f"  Class III {_pct(m.progress[3])} · Class II {_pct(m.progress[2])} · Class I {_pct(m.progress[1])}"
@@ -79,7 +80,7 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     t.add_column("outcome")
     t.add_column("why")
     for c in a.osaid.checks:
-        t.add_row(c.id, c.requirement, Text(c.outcome, style=OUTCOME_STYLE[c.outcome]), c.reason)
+        t.add_row(c.id, c.requirement, Text(c.outcome, style=OUTCOME_STYLE[c.outcome]), Text(printable(c.reason)))
     console.print(t)
 
     for title, cols, rows in (
@@ -92,12 +93,12 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
         for col in cols:
             t.add_column(col)
         for name, grade, why in rows:
-            t.add_row(name, Text(grade, style=OUTCOME_STYLE.get(grade, "")), why)
+            t.add_row(name, Text(grade, style=OUTCOME_STYLE.get(grade, "")), Text(printable(why)))
         console.print(t)
 
     console.print("Sources:", style="bold")
     for k, s in r.sources.items():
-        console.print(f"  [{k}] {s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else ""),
+        console.print(printable(f"  [{k}] {s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else "")),
                       highlight=False, markup=False)
 
 
