@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from test_hostile_cli import TIMEOUT, Outcome, all_cases, run_case  # noqa: E402
+from test_hostile_cli import TIMEOUT, Outcome, all_cases, run_case, warm_up  # noqa: E402
 
 from trueopen.report.safe_text import printable  # noqa: E402  (the inputs' names hold escape codes)
 
@@ -84,13 +84,14 @@ def mutate_file(path: Path, rng: random.Random) -> str:
 
 
 def mutate(folder: Path, args: list[str], rng: random.Random) -> tuple[list[str], str]:
-    """Mutate one of the input's files, or, when there are none, one argument."""
+    """Mutate one of the input's files, or, when there are none, the last argument (the one the
+    case is about: a mangled command name only tests the argument parser's usage message)."""
     files = _files(folder)
     if files:
         return args, mutate_file(rng.choice(files), rng)
     if not args:
         return args, "nothing to mutate"
-    i = rng.randrange(len(args))
+    i = len(args) - 1
     blob = rng.choice(INSERTS).decode("utf-8", "replace").replace("\x00", "")
     at = rng.randint(0, len(args[i]))
     new = [*args[:i], args[i][:at] + blob + args[i][at:], *args[i + 1:]]
@@ -128,6 +129,7 @@ def _campaign(rounds: int, seed: int, only: str | None, workers: int, timeout: f
 
     failures: list[tuple[str, Outcome, str]] = []
     start = time.monotonic()
+    warm_up(base / "warm-up")
     with ThreadPoolExecutor(workers) as pool:
         for label, o, how in pool.map(one, jobs):
             bad = o.problems()

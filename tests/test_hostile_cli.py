@@ -186,6 +186,17 @@ def run_case(case: Case, root: Path, timeout: float = TIMEOUT, args: list[str] |
     return out
 
 
+def warm_up(folder: Path) -> None:
+    """Build the license index once, unfenced, before cases run two at a time: a first run builds
+    it (about 10 s, longer on a busy machine), and two cases building it at once could each pass
+    the timeout on a cost that is not theirs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "LICENSE").write_text("Permission is hereby granted, free of charge, to any person\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    subprocess.run([sys.executable, "-m", "trueopen", "license", str(folder / "LICENSE")], cwd=folder, env=env,
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
+
+
 CASES = all_cases()
 
 
@@ -196,6 +207,8 @@ def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
               if item.module is request.module and hasattr(item, "callspec")}
     todo = [c for c in CASES if c.name in wanted]
     base = tmp_path_factory.mktemp("hostile")
+    if todo:
+        warm_up(base / "warm-up")
     with ThreadPoolExecutor(WORKERS) as pool:
         runs = pool.map(lambda ic: run_case(ic[1], base / f"{ic[0]:03d}"), enumerate(todo))
         return {o.case.name: o for o in runs}

@@ -219,7 +219,7 @@ def argument_cases() -> list[Case]:
     args = {
         "arg-license-escape-newline": ["license", "no-such\x1b[8m\nsecond line"],
         "arg-show-osc-title": ["show", "x\x1b]0;pwned\x07y"],
-        "arg-can-bidi": ["can", f"llama{BIDI}2", "--distill"],
+        "arg-can-bidi": ["can", "--distill", f"llama{BIDI}2"],
         "arg-import-mof-missing-escape": ["import", "mof", "gone\x1b[8m\u202e.yml"],
         "arg-audit-c1-csi": ["audit", "./missing\x9b31m"],
     }
