@@ -238,6 +238,8 @@ CASES = [
     Case("mof-escape-in-file-name", mof_escape_in_file_name, exits=(2,)),
     *(Case(f"mof-escapes-imported-{fmt}", lambda f, fmt=fmt: mof_escapes_imported(f, fmt), exits=(1,))
       for fmt in ("table", "md", "json")),
+    *(Case(f"validate-mof-escapes-{fmt}", lambda f, fmt=fmt: ["validate", *mof_escapes_imported(f, fmt)[2:]], exits=(1,))
+      for fmt in ("table", "json")),
     Case("osai-index-bad-values", osai_index_bad_values, exits=(1,)),
     Case("osai-index-all-bad", osai_index_all_bad, exits=(2,)),
     *models_dev_cases(),
