@@ -35,7 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 60.0  # seconds of wall time per case
 ADDRESS_SPACE = 3 << 30  # RLIMIT_AS of the child: far above an audit's needs, far below the machine's
 MAX_RSS = 1 << 30  # what a case may really use
-READ_CAP = 1 << 20  # bytes of stdout/stderr read back
+OUTPUT_CAP = 32 << 20  # bytes a case may print (read back in full up to this, so JSON can be parsed)
+FILE_CAP = 256 << 20  # RLIMIT_FSIZE of the child: a runaway writer is stopped before it fills the disk
 MARKER = "PWNED"
 # What must never reach a terminal raw (item 6 of issue 17): C0 controls but tab and newlines, DEL,
 # C1 controls, bidi embeddings, overrides, isolates and marks. Output is a file here, so rich adds
@@ -47,6 +48,7 @@ WORKERS = 2
 # limits and wait4's accounting hold for trueopen itself (and for anything it starts).
 _FENCE = ("import os, resource, sys; lim = int(sys.argv[1]); "
           "resource.setrlimit(resource.RLIMIT_AS, (lim, lim)); resource.setrlimit(resource.RLIMIT_CORE, (0, 0)); "
+          f"resource.setrlimit(resource.RLIMIT_FSIZE, ({FILE_CAP}, {FILE_CAP})); "
           "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])")
 TRUEOPEN = ["-m", "trueopen"]
 
@@ -74,6 +76,8 @@ class Outcome:
     timed_out: bool = False
     markers: list[str] = field(default_factory=list)
     build_error: str | None = None
+    timeout: float = TIMEOUT
+    printed: int = 0  # bytes on stdout and stderr together
 
     def problems(self) -> list[str]:
         """What this run did wrong; empty when the case passed."""
@@ -81,7 +85,7 @@ class Outcome:
             return [f"could not build the input: {self.build_error}"]
         out = []
         if self.timed_out:
-            out.append(f"still running after {TIMEOUT:.0f} s (killed)")
+            out.append(f"still running after {self.timeout:.0f} s (killed)")
         elif self.code not in self.case.exits:
             out.append(f"exit {self.code}, expected one of {self.case.exits}")
         if "Traceback" in self.stderr:
@@ -93,11 +97,13 @@ class Outcome:
             out.append(f"peak memory {self.peak_rss >> 20} MiB")
         if self.markers:
             out.append(f"marker file written: {', '.join(self.markers)}")
+        if self.printed > OUTPUT_CAP:
+            out.append(f"printed {self.printed:,} bytes (more than {OUTPUT_CAP:,})")
         for name, text in (("stdout", self.stdout), ("stderr", self.stderr)):
             raw = RAW_CONTROL.search(text)
             if raw:
                 out.append(f"a raw control or bidi character U+{ord(raw.group(0)):04X} on {name}")
-        if self.code in (0, 1) and _asks_json(self.args):
+        if self.code in (0, 1) and _asks_json(self.args) and self.printed <= OUTPUT_CAP:
             try:
                 json.loads(self.stdout)
             except ValueError as exc:
@@ -140,7 +146,7 @@ def _subdirs(d: Path) -> list[Path]:
 
 def _read(path: Path) -> str:
     with open(path, "rb") as f:
-        return f.read(READ_CAP).decode("utf-8", "replace")
+        return f.read(OUTPUT_CAP).decode("utf-8", "replace")
 
 
 def run_case(case: Case, root: Path, timeout: float = TIMEOUT, args: list[str] | None = None,
@@ -149,7 +155,7 @@ def run_case(case: Case, root: Path, timeout: float = TIMEOUT, args: list[str] |
     there) and run the CLI on it, fenced; never raises for anything the child does."""
     folder = root / "input"
     folder.mkdir(parents=True, exist_ok=True)
-    out = Outcome(case)
+    out = Outcome(case, timeout=timeout)
     try:
         out.args = list(args) if args is not None else list(case.build(folder))
     except Exception as exc:  # a broken builder is a test failure, reported as such
@@ -181,6 +187,7 @@ def run_case(case: Case, root: Path, timeout: float = TIMEOUT, args: list[str] |
     out.seconds = time.monotonic() - start
     out.peak_rss = usage.ru_maxrss * 1024 if usage else 0  # Linux reports kilobytes
     out.stdout, out.stderr = _read(stdout), _read(stderr)
+    out.printed = stdout.stat().st_size + stderr.stat().st_size
     after = _markers(folder)
     out.markers = sorted(p for p, ident in after.items() if before.get(p) != ident)
     return out
@@ -239,6 +246,8 @@ def test_the_fence_catches_what_it_promises(tmp_path: Path) -> None:
     assert o.code == 0 and 300 << 20 <= o.peak_rss < MAX_RSS
     o = run("two-lines", "import sys; sys.stderr.write('one\\ntwo\\n'); sys.exit(2)")
     assert o.code == 2 and any("lines on stderr" in p for p in o.problems())
+    o = run("loud", "import sys; sys.stdout.write('x' * (40 << 20))")
+    assert o.code == 0 and any("printed" in p for p in o.problems())
     o = run("escape", "print('x\\x1b[8my')")
     assert any("raw control" in p for p in o.problems())
     o = run("hang", "import time; time.sleep(30)", timeout=1.0)
