@@ -42,17 +42,15 @@ def _card(folder: Path, front: str, body: str = "# Model\n\nA model.\n") -> Path
 def card_cases() -> list[Case]:
     """A model card whose front matter holds values the YAML loader used to choke on."""
     fronts = {
-        "card-date-month-13": "license: mit\ndatasets: [2024-13-45]\nrelease: 2024-13-45",
-        "card-date-feb-30": "license: mit\ncreated: 2023-02-30",
+        # plain values that only look like dates or numbers: strings now, the card is read
+        "card-values-that-only-look-typed": (f"license: mit\ndatasets: [2024-13-45]\nrelease: 2024-13-45\n"
+                                             f"created: 2023-02-30\nparameters: {HUGE_INT}\n{HUGE_INT}: x\n"
+                                             f"seed: 0x{'f' * 4000}\nsteps: 1{':59' * 3000}"),
+        # explicit tags that do not fit: the front matter is not read, the body still is
         "card-explicit-int-tag": "license: mit\nparameters: !!int x",
         "card-explicit-bool-timestamp-float": "license: mit\na: !!bool maybe\nb: !!timestamp soon\nc: !!float many",
-        "card-5000-digit-integer": f"license: mit\nparameters: {HUGE_INT}",
-        "card-5000-digit-integer-key": f"license: mit\n{HUGE_INT}: x",
-        "card-4000-hex-digits": "license: mit\nseed: 0x" + "f" * 4000,
-        "card-sexagesimal-huge": "license: mit\nseed: 1" + ":59" * 3000,
         "card-cyclic-alias": "license: mit\ntags: &a [x, *a]",
         "card-python-tag-runs-nothing": f"license: mit\nx: !!python/object/apply:os.system ['{PWN}']",
-        "card-merge-of-scalar": "license: mit\nbase: &b 3\nx: {<<: *b}",
         "card-raw-escape-in-yaml": "license: \"mit\x1b[8m\"",
     }
     # JSON: the runner then also checks that what is printed parses (the table paths are covered
@@ -112,7 +110,6 @@ def mof_cases() -> list[Case]:
     """MOF files with bad values: each is a one-line error naming the field (exit 2)."""
     texts = {
         "mof-date-month-13": MOF.format(date="2024-13-45", name="Tiny"),
-        "mof-date-feb-30": MOF.format(date="2023-02-30", name="Tiny"),
         "mof-explicit-int-tag": MOF.format(date="'2024-12-15'", name="!!int x"),
         "mof-set-as-name": MOF.format(date="'2024-12-15'", name="!!set {a, b}"),
         "mof-cyclic-components": MOF.format(date="'2024-12-15'", name="Tiny").replace(
@@ -180,14 +177,12 @@ def models_dev_cases() -> list[Case]:
         "modelsdev-benchmarks-is-table": ('name = "M"\n[benchmarks]\nx = 1\n', None),
         "modelsdev-cost-is-list": ('name = "M"\n', "cost = [1, 2]\n"),
         "modelsdev-price-nan": ('name = "M"\n', "[cost]\ninput = nan\noutput = 1\n"),
-        "modelsdev-price-inf": ('name = "M"\n', "[cost]\ninput = inf\noutput = 1\n"),
         "modelsdev-context-400-digits": ('name = "M"\n[limit]\ncontext = ' + "9" * 400 + "\n", None),
         "modelsdev-5000-digit-integer": (f'name = "M"\nx = {HUGE_INT}\n', None),
         "modelsdev-date-is-time": ('name = "M"\nrelease_date = 07:32:00\n', None),
         "modelsdev-name-is-table": ("[name]\nx = 1\n", None),
         "modelsdev-deep-array": ('name = "M"\nx = ' + "[" * 5000 + "]" * 5000 + "\n", None),
         "modelsdev-deep-inline-table": ('name = "M"\nx = ' + "{a = " * 3000 + "1" + "}" * 3000 + "\n", None),
-        "modelsdev-nested-30": ('name = "M"\nx = ' + "[" * 30 + "]" * 30 + "\n", None),
     }
     return [Case(name, lambda f, t=t, p=p: _models_dev(f, t, p), exits=(2,)) for name, (t, p) in tomls.items()]
 
