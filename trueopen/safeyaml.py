@@ -138,7 +138,8 @@ def _field(root: yaml.Node | None, target: yaml.Node, limit: int = 200_000) -> s
             for k, v in node.value:
                 label = k.value if isinstance(k, yaml.ScalarNode) else "?"
                 label = label if len(label) <= 60 else label[:60] + "..."
-                kids += [(k, f"{path}.{label}".lstrip(".")), (v, f"{path}.{label}".lstrip("."))]
+                kpath = f"{path}.{label}" if path else label
+                kids += [(k, kpath), (v, kpath)]
         elif isinstance(node, yaml.SequenceNode):
             kids = [(v, f"{path}[{i}]") for i, v in enumerate(node.value)]
         else:
