@@ -10,7 +10,7 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "disagreements.md"
 
 def render() -> str:
     listed = [service.assess_release(r) for r in loader.load() if "osai-index" in r.listed_in]
-    return disagreements.markdown(disagreements.rows(listed), len(listed))
+    return disagreements.markdown(disagreements.rows(listed), listed)
 
 
 if __name__ == "__main__":

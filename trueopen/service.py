@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import columns
 from .assessment import Assessment, assess
 from .catalog import crosscheck, loader, producers
 from .catalog.importers import mof as mof_import
@@ -38,6 +39,44 @@ def show(query: str) -> Assessment:
     return assess_release(loader.find(query))
 
 
+@dataclass
+class FamilyView:
+    """What `show` answers for a family name: its releases with verdicts, oldest first."""
+
+    name: str
+    families: tuple[str, ...]
+    assessments: list[Assessment]
+
+    @property
+    def summary(self) -> str:
+        return family_summary(self.name, [a.verdict.level for a in self.assessments])
+
+
+VERDICT_ORDER = ("open-source", "open-weights", "restricted-weights", "closed", "unknown")
+
+
+def family_summary(name: str, levels: list[str]) -> str:
+    """One line on how open a family is, from the same verdicts `list` shows."""
+    counts = [f"{levels.count(v)} {v}" for v in VERDICT_ORDER if levels.count(v)]
+    n = len(levels)
+    open_source = levels.count("open-source")
+    lead = (f"all {n} are open source" if open_source == n and n > 1 else
+            f"{open_source} of {n} open source" if open_source else "none is open source")
+    return f"{name}: {n} release{'s' if n != 1 else ''} ({', '.join(counts)}); {lead}."
+
+
+def lookup(query: str) -> "Assessment | FamilyView":
+    """`show`: a release by id, name or alias; else a family by name ("llama-2", "qwen")."""
+    catalog = loader.load()
+    try:
+        return assess_release(loader.find(query, catalog), catalog)
+    except NotFound:
+        fam = loader.find_family(query, catalog)
+        if fam is None:
+            raise
+    return FamilyView(fam.name, fam.families, [assess_release(r, catalog) for r in fam.releases])
+
+
 def all_assessments() -> list[Assessment]:
     return [assess_release(r) for r in loader.load()]
 
@@ -47,6 +86,8 @@ SORT_KEYS = ("name", "date", "producer", "verdict", "mof")
 
 @dataclass
 class ListFilter:
+    """What `trueopen list` keeps; each test reads the same value the listing shows for it."""
+
     verdict: str | None = None
     producer: str | None = None
     license: str | None = None
@@ -58,11 +99,8 @@ class ListFilter:
             return False
         if self.producer and not self.has_producer(r):
             return False
-        if self.license:
-            wanted = loader.normalize(self.license)
-            lics = {r.effective_license(c.name) for c in r.components} - {None}
-            if not any(wanted == loader.normalize(x) or wanted in loader.normalize(x) for x in lics):  # type: ignore[arg-type]
-                return False
+        if self.license and not columns.license_matches(self.license, columns.weights_license(r)):
+            return False  # the license the listing's column shows, nothing else
         if self.mof_class is not None and (a.mof.mof_class or 0) != self.mof_class:
             return False
         return True
@@ -240,6 +278,7 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
         except TrueopenError as exc:
             return [ValidationResult(str(loader.data_dir()), "catalog", error=str(exc))]
     out = []
+    given: dict[str, tuple[Release, ValidationResult]] = {}
     for p in paths:
         try:
             data = safeyaml.load_file(p)
@@ -253,9 +292,27 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
             if p.parent == loader.data_dir() and release.id != p.stem:
                 findings.append(f"id '{release.id}' differs from the file name '{p.stem}'")
             out.append(ValidationResult(str(p), "catalog", findings=findings, notes=notes))
+            given[release.id] = (release, out[-1])
         except TrueopenError as exc:
             out.append(ValidationResult(str(p), "unknown", error=str(exc)))
+    _name_clashes(given)
     return out
+
+
+def _name_clashes(given: "dict[str, tuple[Release, ValidationResult]]") -> None:
+    """A name or alias that another entry (given, or in the bundled catalog) answers to is a
+    finding: `show` would then pick one of the two silently."""
+    from .catalog import names
+
+    try:
+        bundled = [r for r in loader.load() if r.id not in given]
+    except TrueopenError:
+        bundled = []
+    for shown, first, second in names.clashes([*(r for r, _ in given.values()), *bundled]):
+        for rid, other in ((second, first), (first, second)):
+            if rid in given:
+                given[rid][1].findings.append(f"name '{shown}' is also used by '{other}'")
+                break
 
 
 def can(subject: str, questions: list[str], users: int | None = None):
@@ -311,3 +368,22 @@ def audit(source: str, against: str | None = None, offline: bool | None = None, 
     a = assess_release(result.release)
     diff = (catalog_release.id, against_mod.compare(result, catalog_release)) if catalog_release else None
     return AuditResult(result, a, diff)
+
+
+def compare(queries: list[str], users: int | None = None, extra_rows=None):
+    """`trueopen compare`: the same assessments and rights `show` and `can` give, side by side."""
+    from .advise import compare as compare_mod
+    from .errors import InputError
+    from .licenses import rights
+
+    if len(queries) < 2:
+        raise InputError("compare", "name at least two models to compare")
+    catalog = loader.load()
+    releases = [loader.find(q, catalog) for q in queries]
+    dup = {r.id for r in releases if sum(x.id == r.id for x in releases) > 1}
+    if dup:
+        raise InputError("compare", f"{', '.join(sorted(dup))} is named more than once")
+    questions = [q for q in rights.QUESTIONS if q != "users" or users is not None]
+    assessments = [assess_release(r, catalog) for r in releases]
+    answers = [rights.for_release(r, questions, users) for r in releases]
+    return compare_mod.build(assessments, answers, extra_rows)

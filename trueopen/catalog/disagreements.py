@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import components as C
 from ..assessment import Assessment
 from ..release import Release
 from . import snapshots
 from .crosscheck import IndexDifference, index_differences
+from .loader import normalize
 
 # How the two rule sets read each parameter differently: the usual cause of a difference when both
 # sides look at the same facts. (Index criteria: osai-index.eu and _parameters-descriptions.yml.)
 READINGS = {
     "opencode": "We grade inference code alone as partial; the Index asks for data-processing, training and tuning code and often grades inference-only releases closed.",
     "llmdata": "We grade a named but unreleased corpus as partial; the Index grades it closed unless the data itself is available.",
-    "rldata": "For a base model we copy the pretraining-data grade; the Index grades the instruction-tuning data of the end model it chose.",
-    "llmweights": "The Index grades the base model's weights; for releases published only as tuned models (no base weights) it grades closed while we grade the weights that are published.",
+    "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data, open only when every set is named and the released data is openly licensed, while the Index may grade open when the main tuning set is public.",
+    "llmweights": "The Index grades the base model's weights; we grade the weights of the release itself, so an end model tuned from a gated or unreleased base differs, and a release published only as a tuned model (no base weights) is closed for the Index.",
     "rlweights": "For a base model we copy the base-weights grade; the Index grades the tuned end model it chose, which may differ in access.",
     "license": "We grade the licenses of the components we list; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses.",
     "code": "We call code documented when a repository is listed; the Index reads the documentation itself and grades its depth.",
     "architecture": "We grade a paper or archived report as open and a card or blog as partial; the Index grades the depth of what is written, wherever it is.",
     "preprint": "We count a preprint or an arXiv technical report; the Index may count other archived reports, or discount a report that covers only part of the system.",
-    "paper": "We count only peer-reviewed publications we list; the Index also counts workshop and conference papers we may not have listed.",
+    "paper": "We count only peer-reviewed publications about the release itself; the Index also counts workshop papers, and grades partial a peer-reviewed paper that covers only the base model.",
     "modelcard": "We grade a card as open when the catalog lists evaluation results and training facts; the Index judges the card's contents directly.",
     "datasheet": "We need a datasheet document or data card; the Index accepts dataset cards on the Hub and grades their depth.",
 }
@@ -58,6 +60,57 @@ def _our_source(release: Release, param: str) -> str | None:
 
 
 RANK = {"closed": 0, "partial": 1, "open": 2}
+OTHER_END_MODEL = "another end model: the Index grades {end}, not this release, so the grades need not match"
+
+
+def _hub_name(url: str) -> str | None:
+    """The repository name of a Hugging Face model URL (huggingface.co/org/NAME/...)."""
+    parts = url.split("huggingface.co/", 1)[-1].split("/") if "huggingface.co/" in url else []
+    return parts[1] if len(parts) >= 2 and parts[0] not in ("datasets", "spaces", "collections", "papers") else None
+
+
+def names(release: Release) -> set[str]:
+    """Every normalised name the release goes by: id, name, aliases, and the Hub repositories of
+    its weights and model card (the Index names end models by their Hub names)."""
+    urls = [d.url for d in release.docs("model-card")]
+    urls += [c.location for c in release.components
+             if c.location and c.name in (C.WEIGHTS, C.MODEL_CARD)]
+    hub = [h for h in map(_hub_name, urls) if h]
+    return {normalize(n) for n in (release.id, release.name, *release.aliases, *hub)} - {""}
+
+
+def index_profile(release: Release) -> dict | None:
+    key = release.listed_in.get(snapshots.OSAI_INDEX)
+    return snapshots.entries(snapshots.OSAI_INDEX).get(key) if key else None
+
+
+def same_end_model(release: Release) -> bool:
+    """Whether the Index's file for this release grades this very release (its `end_model`)."""
+    profile = index_profile(release)
+    return bool(profile and profile.get("end_model")) and normalize(profile["end_model"]) in names(release)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far our Index profile agrees with the Index, over releases it grades at the same end model."""
+    releases: tuple[str, ...]
+    shared: int
+    agreeing: int
+
+    @property
+    def share(self) -> float:
+        return self.agreeing / self.shared if self.shared else 0.0
+
+
+def agreement(assessments: list[Assessment]) -> Agreement:
+    same = [a for a in assessments if same_end_model(a.release)]
+    shared = agreeing = 0
+    for a in same:
+        for param, theirs in index_profile(a.release)["grades"].items():
+            if param in a.osai_index:
+                shared += 1
+                agreeing += a.osai_index[param].grade == theirs
+    return Agreement(tuple(a.release.id for a in same), shared, agreeing)
 
 
 @dataclass(frozen=True)
@@ -82,6 +135,8 @@ def _urls(release: Release) -> set[str]:
 
 
 def _decide(release: Release, d: IndexDifference, our_source: str | None) -> str:
+    if not same_end_model(release):
+        return OTHER_END_MODEL.format(end=index_profile(release)["end_model"])
     theirs = {_norm(u) for u in d.their_evidence}
     if theirs & _urls(release) or not theirs:
         return "the rules: both sides weigh the same sources (see the reading for this parameter)"
@@ -99,8 +154,11 @@ def rows(assessments: list[Assessment]) -> list[Row]:
     return sorted(out, key=lambda r: (r.difference.release, r.difference.parameter))
 
 
-def markdown(all_rows: list[Row], compared: int) -> str:
+def markdown(all_rows: list[Row], assessments: list[Assessment]) -> str:
     snap = snapshots.load(snapshots.OSAI_INDEX)["source"]
+    agree = agreement(assessments)
+    other = sorted((a.release.id, index_profile(a.release)["end_model"]) for a in assessments
+                   if not same_end_model(a.release))
     out = [
         "# Where trueopen and the Open Source AI Index disagree",
         "",
@@ -108,19 +166,32 @@ def markdown(all_rows: list[Row], compared: int) -> str:
         "",
         f"The Index's grades come from its project files at [{snap['revision'][:12]}]({snap['repository']}/tree/{snap['revision']}) "
         f"(imported {snap['retrieved']}; {snap['license']}; {snap['attribution']}).",
-        f"{compared} catalog releases are listed in the Index (`listed_in: osai-index`). "
+        f"{len(assessments)} catalog releases are listed in the Index (`listed_in: osai-index`). "
         f"For {len({r.difference.release for r in all_rows})} of them some of the 12 shared parameters differ, "
-        f"{len(all_rows)} grades in all. The Index grades a family at its newest end model; our entry may be "
-        "another member of the family, which explains some rows on its own.",
+        f"{len(all_rows)} grades in all.",
+        "",
+        "## Agreement at the same end model",
+        "",
+        "The Index grades one end model per project (the `end_model` of its file: usually the chat, instruct "
+        "or reasoning release). Our profile is compared at that same model when the catalog entry is it "
+        "(its id, name, an alias or its Hub repository matches the Index's name for it).",
+        "",
+        f"- releases compared at the Index's own end model: {len(agree.releases)}",
+        f"- grades they share with the Index: {agree.shared}; the same grade: {agree.agreeing} "
+        f"({agree.share:.0%})",
+    ]
+    if other:
+        out += ["- listed, but the Index's file grades another end model (rows say so): "
+                + ", ".join(f"{rid} (Index: {end})" for rid, end in other)]
+    out += [
         "",
         "Each row gives the source that settles it: our fact's source (the catalog entry cites it) and the "
         "Index's evidence. Where the sources agree and the grades still differ, the two rule sets read the "
         "parameter differently; the reading is given once per parameter below.",
         "",
-        "Catalog entries for other members of a family the Index grades (Mistral 7B, OLMo 2, Pythia, BLOOM, "
-        "Yi-34B, Falcon, InternLM, K2 and others) are not compared: the Index's file for that family judges a "
-        "different end model (for example Yi-1.5-34B-Chat, Falcon-H1R-7B, BLOOMZ), so agreement or "
-        "disagreement would say nothing about our entry.",
+        "Catalog entries for other members of a family the Index grades (base models such as Llama 2 7B, "
+        "Pythia 6.9B, BLOOM or StarCoder2-15B, and other sizes) are not listed: the Index's file for that "
+        "family judges its end model, which has an entry of its own with `base_model` lineage.",
         "",
         "## How the rules differ, per parameter",
         "",

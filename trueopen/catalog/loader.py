@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -12,6 +10,7 @@ from pathlib import Path
 from .. import safeyaml
 from ..errors import InputError, NotFound
 from ..release import Origin, Release, release_from_data
+from . import names
 
 
 def data_dir() -> Path:
@@ -27,14 +26,11 @@ def read_entry(path: Path) -> Release:
 
 
 def read_dir(folder: Path) -> list[Release]:
+    """Every entry of a catalog folder; two entries answering to one name is an error, since a
+    lookup could then show the wrong model."""
     releases = [read_entry(p) for p in sorted(folder.glob("*.yaml"))]
-    seen: dict[str, str] = {}
-    for r in releases:
-        for key in [r.id, *r.aliases]:
-            k = normalize(key)
-            if k in seen and seen[k] != r.id:
-                raise InputError(str(folder / f"{r.id}.yaml"), f"name '{key}' is also used by '{seen[k]}'")
-            seen[k] = r.id
+    for shown, first, second in names.clashes(releases):
+        raise InputError(str(folder / f"{second}.yaml"), f"name '{shown}' is also used by '{first}'")
     return releases
 
 
@@ -43,25 +39,20 @@ def load() -> tuple[Release, ...]:
     return tuple(read_dir(data_dir()))
 
 
-def normalize(text: str) -> str:
-    """Case and punctuation do not matter when looking a model up."""
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+normalize = names.normalize
 
 
 def find(query: str, releases: tuple[Release, ...] | None = None) -> Release:
+    """The release with this id, else this name or alias; NotFound carries what the user likely meant."""
     releases = load() if releases is None else releases
-    wanted = normalize(query)
-    names: dict[str, Release] = {}
-    for r in releases:
-        for key in (r.id, r.name, *r.aliases):
-            names.setdefault(normalize(key), r)
-    if wanted in names:
-        return names[wanted]
-    close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
-    ids = list(dict.fromkeys(names[c].id for c in close))
-    if not ids:
-        ids = [r.id for r in releases if wanted and wanted in normalize(r.id + r.name)][:5]
-    raise NotFound(query, ids[:3])
+    found = names.exact(query, releases)
+    if found is None:
+        raise NotFound(query, names.suggest(query, releases))
+    return found
+
+
+def find_family(query: str, releases: tuple[Release, ...] | None = None) -> names.Family | None:
+    return names.family(query, load() if releases is None else releases)
 
 
 def find_optional(query: str) -> Release | None:

@@ -5,14 +5,15 @@ Exit codes follow linters: 0 clean, 1 findings, 2 usage or input error.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
 from .. import __version__
 from ..errors import TrueopenError
-from . import audit, catalog, imports, licenses  # noqa: F401  (each registers its commands)
-from .common import Verdict, app, err  # noqa: F401
+from . import advise, audit, catalog, imports, licenses  # noqa: F401  (each registers its commands)
+from .common import ClosedPipe, Verdict, app, err  # noqa: F401
 
 
 def _version(value: bool) -> None:
@@ -28,14 +29,30 @@ def _root(
     pass
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
+    code: int | str | None = 0
     try:
         app()
+    except SystemExit as exc:
+        code = exc.code
     except TrueopenError as exc:  # anything a command did not turn into a message itself
         err.print(f"trueopen: error: {exc}", highlight=False, markup=False)
-        sys.exit(2)
+        code = 2
+    except (ClosedPipe, BrokenPipeError):  # the reader stopped reading (| head): that is not an error
+        _silence_stdout()
+        code = 0
+    try:
+        sys.stdout.flush()
     except BrokenPipeError:
-        sys.exit(0)
+        _silence_stdout()
+        code = 0
+    sys.exit(code)
 
 
 if __name__ == "__main__":

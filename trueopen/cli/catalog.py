@@ -18,11 +18,34 @@ def show(
     format: Format = FORMAT_OPT,
     evidence: bool = typer.Option(False, "--evidence", help="show the source of every component fact"),
 ) -> None:
-    """The full assessment of one model: verdict, MOF class, OSAID checks, Index profile, dimensions."""
+    """The full assessment of one model: verdict, MOF class, OSAID checks, Index profile, dimensions.
+
+    A family name (llama-2, qwen, olmo) lists the family's releases with their verdicts and one
+    line on how open the family is. An id always wins over a name.
+    With --evidence, each component's location and source are numbered footnotes, printed whole.
+    Exit 0 when shown, 2 when no catalog model or family matches (close names are suggested).
+
+    \b
+    Examples:
+      trueopen show llama-2-7b
+      trueopen show "OLMo 2 7B" --evidence
+      trueopen show llama-2              the Llama 2 family
+      trueopen show mistral-7b --format md > mistral-7b.md
+    """
     try:
-        a = service.show(model)
+        a = service.lookup(model)
     except TrueopenError as exc:
         fail(str(exc))
+    if isinstance(a, service.FamilyView):
+        from ..report import family
+
+        if format is Format.json:
+            print_json(family.to_json(a))
+        elif format is Format.md:
+            sys.stdout.write(family.to_markdown(a))
+        else:
+            family.to_terminal(a, out)
+        return
     if format is Format.json:
         print_json(jsonout.assessment(a))
     elif format is Format.md:
@@ -35,12 +58,25 @@ def show(
 def list_(
     verdict: Optional[Verdict] = typer.Option(None, help="only this verdict"),
     producer: Optional[str] = typer.Option(None, help="only this producer (part of the name is enough)"),
-    license: Optional[str] = typer.Option(None, "--license", help="only releases with a component under this license"),
+    license: Optional[str] = typer.Option(None, "--license", help="only releases whose weights license (the column "
+                                          "shown) is this one; llama picks llama2, llama3.1..."),
     mof_class: Optional[int] = typer.Option(None, "--mof-class", min=0, max=3, help="MOF class 1, 2 or 3; 0 for unclassified"),
     sort: Optional[Sort] = typer.Option(None, help="sort order (default: name; date with --producer)"),
     format: Format = FORMAT_OPT,
 ) -> None:
-    """Models in the bundled catalog, with their verdicts."""
+    """Models in the bundled catalog, with their verdicts.
+
+    Columns: id, verdict, MOF (the class met, or how much of Class III is met), weights license;
+    then name, producer and release date (one line each when the terminal is 120 columns or
+    wider). Exit 0, or 2 for an unknown producer.
+
+    \b
+    Examples:
+      trueopen list --verdict open-source
+      trueopen list --producer meta --format md
+      trueopen list --license apache --sort mof
+      trueopen list --format json | jq -r '.[].id'
+    """
     flt = service.ListFilter(verdict=verdict.value if verdict else None, producer=producer,
                              license=license, mof_class=mof_class)
     try:
@@ -63,7 +99,12 @@ def producers(
     """Who makes the models, and the strategy their releases show (open to closed, always open...).
 
     The strategy is read off the catalog's releases in date order: the first release against those
-    of the producer's latest year.
+    of the producer's latest year. Exit 0, or 2 for an unknown producer.
+
+    \b
+    Examples:
+      trueopen producers
+      trueopen producers mistral
     """
     try:
         rows = service.producer_summaries(producer)
@@ -87,6 +128,12 @@ def gap(
 
     Scores are as the producers or leaderboards published them (see each release's sources); shot
     counts and settings differ, so each row names the release and the setting behind it.
+    Exit 0, or 2 when no release has a score for the benchmark (close names are suggested).
+
+    \b
+    Examples:
+      trueopen gap
+      trueopen gap "SWE-Bench Verified" --format md
     """
     try:
         rows = service.benchmark_gap(benchmark)
@@ -111,6 +158,13 @@ def validate(
 
     Exit 0 when all is clean, 1 when there are findings, 2 when a file cannot be read or parsed.
     Notes (other catalogs disagreeing with a fact that cites its own source) never fail the check.
+    In table format each finding is one line, "FILE: finding", never wrapped, so it can be grepped.
+
+    \b
+    Examples:
+      trueopen validate
+      trueopen validate my-model.yaml --notes
+      trueopen validate --format md > validation.md
     """
     from ..report.safe_text import printable  # paths and findings echo the files' names and values
 
@@ -118,6 +172,8 @@ def validate(
     if format is Format.json:
         print_json([{"path": r.path, "kind": r.kind, "error": r.error, "findings": r.findings, "notes": r.notes}
                      for r in results])
+    elif format is Format.md:
+        sys.stdout.write(markdown.validation(results, notes))
     else:
         for r in results:
             if r.error:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from enum import Enum
 
 import typer
+from typer.core import TyperGroup
 
 
 class _Lazy:
@@ -31,7 +33,22 @@ license_report = _Lazy("..report.licenses")
 markdown = _Lazy("..report.markdown")
 terminal = _Lazy("..report.terminal")
 
+
+class ClosedPipe(Exception):
+    """The reader of our output went away (`trueopen list | head -1`). Not an OSError, so that
+    click does not turn it into exit code 1, which here means "findings"."""
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ClosedPipe() from exc
+
+
 app = typer.Typer(
+    cls=_Group,
     help=(
         "How open is an AI model really, and why.\n\n"
         "Examples:\n\n"
@@ -47,7 +64,11 @@ app = typer.Typer(
         "  trueopen list --producer openai    one producer's releases in date order\n\n"
         "  trueopen producers                 who went from open to closed, and who stayed open\n\n"
         "  trueopen gap MMLU                  the open/closed performance gap, year by year\n\n"
-        "  trueopen validate                  check catalog entries (or given files)"
+        "  trueopen validate                  check catalog entries (or given files)\n\n"
+        "Every command takes --format table|json|md. Tables fit the terminal; piped or\n"
+        "redirected, they are $COLUMNS wide, else 80.\n\n"
+        "Exit codes: 0 clean; 1 findings (a forbidden answer, audit warnings, validation\n"
+        "problems, no license found); 2 usage or input error. A closed pipe (| head) is 0."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -55,6 +76,18 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Read other projects' formats and assess them.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+
+
+def output_width(is_tty: bool, columns: str | None) -> int | None:
+    """Width of table output: a terminal's own width (None: rich asks it); otherwise $COLUMNS when
+    it is a number, else 80, so piped and redirected output reads in any terminal and diffs stay
+    stable."""
+    if is_tty:
+        return None
+    if columns and columns.strip().isdigit() and int(columns) >= 20:
+        return int(columns)
+    return 80
+
 
 class _LazyConsole:
     """A rich Console made on first use: JSON output never needs one."""
@@ -67,10 +100,15 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
+            class _Console(Console):
+                def on_broken_pipe(self) -> None:  # rich's own exits with 1, our "findings" code
+                    self.quiet = True
+                    raise ClosedPipe()
+
             options = dict(self._options)
             if options.pop("stdout_width", False):
-                options["width"] = None if sys.stdout.isatty() else 120
-            self._console = Console(**options)
+                options["width"] = output_width(sys.stdout.isatty(), os.environ.get("COLUMNS"))
+            self._console = _Console(**options)
         return getattr(self._console, attr)
 
 

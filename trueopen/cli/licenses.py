@@ -68,10 +68,13 @@ def can(
     """May we...? Each question answered allowed, conditional, forbidden or unclear, citing the clause.
 
     No question flag asks them all. For a catalog model the answers come from its weights' license
-    (and its access, for --on-prem). Exit 1 when any answer is forbidden, so scripts can gate on it;
-    2 on bad input.
+    (and its access, for --on-prem). Exit 0 when nothing asked is forbidden, 1 when any answer is
+    forbidden (so scripts can gate on it), 2 on bad input.
 
-    Example: trueopen can llama-2-7b --users 800M --distill
+    \b
+    Examples:
+      trueopen can llama-2-7b --users 800M --distill
+      trueopen can Apache-2.0 --commercial --format json
     """
     from ..licenses.rights import QUESTIONS, parse_users
 

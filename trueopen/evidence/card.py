@@ -13,7 +13,10 @@ from ..licenses import identify
 
 CARD_LIMIT = 2 * 1024 * 1024  # a card is prose; two megabytes is far past any real one
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# An ATX heading: hashes, space, text. The closing hashes are stripped with str methods: a single
+# pattern doing both (`(.+?)\s*#*\s*$`) backtracks cubically on a long line of spaces.
+_HEADING = re.compile(r"(#{1,6})\s+(\S.*)")
+HEADING_LIMIT = 300  # a heading people read is a line, not a page
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _BOLD_LEAD = re.compile(r"^\s*\*\*([^*]{3,60})\*\*")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -41,7 +44,19 @@ _LINKS = {
     "doi": re.compile(r"(?:doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s\)\]\"'>,;]+)", re.I),
     "dataset": re.compile(r"huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)", re.I),
     "github": re.compile(r"github\.com/([\w.-]+/[\w.-]+)", re.I),
+    "acl": re.compile(r"(?:aclanthology\.org|aclweb\.org/anthology)/(\d{4}\.[\w-]+\.\d+|[A-Z]\d{2}-\d{4})", re.I),
+    "openreview": re.compile(r"openreview\.net/(?:forum|pdf)\?id=([\w-]{4,40})", re.I),
+    "hub": re.compile(r"(?<![\w.-])(?:huggingface|hf)\.co/([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})", re.I),
 }
+PAPER_KINDS = ("arxiv", "doi", "acl", "openreview")
+# First parts of huggingface.co paths that are the site's own pages, not ORG/NAME model repositories.
+HUB_PAGES = frozenset({"datasets", "spaces", "docs", "blog", "papers", "models", "collections", "organizations",
+                       "settings", "join", "login", "learn", "tasks", "api", "new", "pricing", "enterprise", "chat",
+                       "posts", "courses", "search", "changelog", "hardware", "inference-endpoints", "inference-api",
+                       "storage", "welcome", "terms-of-service", "privacy", "support", "transformers"})
+_PAPER_LABEL = re.compile(r"\b(paper|arxiv|preprint|publication|technical report|tech report)\b", re.I)
+_MD_LABEL = re.compile(r"\[([^\[\]]{1,100})\]\(\s*<?(?:https?://)?(?:www\.)?$")
+_HTML_LABEL = re.compile(r"""alt\s*=\s*["']([^"'<>]{1,100})["']|>([^<>]{1,100})</a>""", re.I)
 
 
 @dataclass(frozen=True)
@@ -57,15 +72,22 @@ class Link:
     value: str
     line: int
     heading: str = ""  # the heading the link sits under
-    context: str = ""  # the line, trimmed
+    context: str = ""  # the line around the link: up to 200 characters before it and 60 after
+    label: str = ""  # the link's own text: [label](url), or an HTML link's text or image alt
+    before: str = ""  # the end of the line before: a wrapped paragraph's "our" may sit there
+    in_table: bool = False  # on a table row: a table of datasets cites their papers
 
     @property
     def describes_model(self) -> bool:
         """A paper about this model, rather than one it cites (datasets, methods): it sits under a
-        citation or paper heading, or its line calls it the paper or report, outside a table."""
+        citation or paper heading, its own text says paper or arXiv (a "[paper](...)" link, a badge),
+        or its line calls it the paper or report, outside a table."""
         if _OWN_PAPER_HEADING.search(self.heading):
             return True
-        return bool(_OWN_PAPER_LINE.search(self.context)) and not self.context.lstrip().startswith("|")
+        said = _OWN_PAPER_LINE.search(f"{self.before} {self.context[:self.context.find(self.value)]}"
+                                      if self.before and self.value in self.context else self.context)
+        return bool(said or _OWN_PAPER_LINE.search(self.context) or _PAPER_LABEL.search(self.label)) \
+            and not self.in_table
 
 
 @dataclass
@@ -142,14 +164,22 @@ def parse(text: str, path: str) -> Card:
     for i, line in enumerate(lines[body_start:], start=body_start + 1):
         for kind, rx in _LINKS.items():
             for lm in rx.finditer(line):
-                card.links.append(Link(kind, lm.group(1).rstrip(".)}"), i, current, line.strip()[:200]))
+                if len(card.links) >= MAX_LINKS:
+                    break
+                value = lm.group(1).rstrip(".)}")
+                if kind == "hub" and (value.split("/", 1)[0].lower() in HUB_PAGES or not _valid_repo_id(value)):
+                    continue
+                around = line[max(0, lm.start() - 200):lm.end() + 60].strip()
+                card.links.append(Link(kind, value, i, current, around, _label(line, lm.start(), lines, i),
+                                       lines[i - 2].strip()[-80:] if i >= 2 and lm.start() < 80 else "",
+                                       line.lstrip().startswith("|")))
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
         h = _HEADING.match(line)
-        heading, level = (h.group(2), len(h.group(1))) if h else (None, 0)
+        heading, level = (_heading_text(h.group(2)), len(h.group(1))) if h else (None, 0)
         if heading is None and i - 2 >= body_start and _SETEXT.match(line) and lines[i - 2].strip():
             heading, level, i = lines[i - 2].strip(), 1 if line.lstrip().startswith("=") else 2, i - 1
         if heading is None and (b := _BOLD_LEAD.match(line)):
@@ -158,13 +188,54 @@ def parse(text: str, path: str) -> Card:
             if card.eval_table_line is None and line.lstrip().startswith(("|", "<table")) and _in_evaluation_section(card):
                 card.eval_table_line = i
             continue
-        heading = re.sub(r"<[^>]{0,200}>|[*_`\[\]]", "", heading).strip()
+        heading = re.sub(r"<[^>]{0,200}>|[*_`\[\]]", "", heading[:HEADING_LIMIT]).strip()
         current = heading
         card.headings.append((heading, i, level))
         kind = section_kind(heading)
         if kind:
             card.sections.append(Section(kind, heading, i))
     return card
+
+
+def _heading_text(raw: str) -> str:
+    """An ATX heading's text without its optional closing hashes ("## Title ##" -> "Title")."""
+    body = raw.rstrip()
+    return body.rstrip("#").rstrip() or body[:1]
+
+
+MAX_LINKS = 5000
+
+
+def _label(line: str, start: int, lines: list[str], lineno: int) -> str:
+    """The text a link is shown with: "[label](url)", or an HTML link's text or image alt on this
+    line or the next two (a README's badges: <a href=...><img alt="Paper"></a>)."""
+    if m := _MD_LABEL.search(line[max(0, start - 140):start]):
+        return m.group(1)
+    before = line[max(0, start - 40):start].lower()
+    if "href" in before:
+        rest = " ".join([line[start:start + 300], *(x[:300] for x in lines[lineno:lineno + 2])])
+        if m := _HTML_LABEL.search(rest):
+            return (m.group(1) or m.group(2) or "").strip()
+    return ""
+
+
+def _valid_repo_id(value: str) -> bool:
+    """The Hub's own rule for a repository id (huggingface_hub's validator)."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(value)
+    except HFValidationError:
+        return False
+    return True
+
+
+def model_index_name(card: Card) -> str | None:
+    """The model's name as the card's model-index gives it (the Hub's results widget)."""
+    mi = card.data.get("model-index")
+    first = mi[0] if isinstance(mi, list) and mi else None
+    name = first.get("name") if isinstance(first, dict) else None
+    return name.strip() if isinstance(name, str) and name.strip() and len(name) <= 200 else None
 
 
 def section_kind(heading: str) -> str | None:
@@ -193,6 +264,13 @@ def eval_results_from(model_index: object, card: Card) -> list[dict[str, object]
         return []
     out = []
     for r in results[:500]:
-        out.append({"task": r.task_type, "dataset": r.dataset_name or r.dataset_type, "metric": r.metric_type,
-                    "value": r.metric_value if isinstance(r.metric_value, (int, float, str)) else str(r.metric_value)})
+        out.append({"task": _plain(r.task_type), "dataset": _plain(r.dataset_name or r.dataset_type),
+                    "metric": _plain(r.metric_type), "value": _plain(r.metric_value)})
     return out
+
+
+def _plain(value: object) -> object:
+    """A value as JSON can hold it: YAML dates, sets and binary in a model-index become text."""
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return str(value)[:200]

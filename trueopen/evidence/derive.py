@@ -27,6 +27,16 @@ DATA_FILE = re.compile(r"\.(parquet|arrow|jsonl|jsonl\.gz|jsonl\.zst|json\.gz|tf
 DATA_DIR = re.compile(r"(^|/)(data|dataset|datasets|corpus|train_data|training_data)/", re.I)
 USE_POLICY = re.compile(r"(use[_-]?policy|acceptable[_-]?use|prohibited[_-]?use)", re.I)
 REPORT_PDF = re.compile(r"(report|technical|tech[_-]|whitepaper|system[_-]card)", re.I)
+PAPER_PDF = re.compile(r"(paper|arxiv|preprint|(^|[^\d])\d{4}\.\d{4,5}([^\d]|$))", re.I)
+# A PDF or image in a folder or with a name like these is a figure, not a report (Pythia's
+# case-studies/*_plots/*.pdf); guides, slides and policies are documents, but not reports either.
+NOT_REPORT = re.compile(r"(^|[/_.\s-])(plots?|figures?|figs?|charts?|graphs?|diagrams?|images?|imgs?|assets|"
+                        r"slides?|posters?|guide|policy|license|terms)(?=$|[/_.\s\d-])", re.I)
+DOCS_DIR = re.compile(r"^(docs?|papers?|reports?|documentation)/[^/]+$", re.I)
+# Result files of evaluations: JSON/CSV/JSONL in a folder named for evaluations or results.
+EVAL_DIR = re.compile(r"(^|/)(eval[\w.-]*|results?|benchmarks?[\w.-]*)/", re.I)
+RESULT_FILE = re.compile(r"\.(json|jsonl|csv|tsv)$", re.I)
+NOT_RESULT = re.compile(r"(^|/)(package(-lock)?\.json|tsconfig\.json|[^/]*config[^/]*|[^/]*schema[^/]*)$", re.I)
 CONFIG_CONTEXT_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length", "n_ctx",
                        "max_seq_len", "model_max_length")
 PIPELINE_TYPES = {
@@ -41,6 +51,13 @@ PIPELINE_TYPES = {
     "audio-classification": "audio", "text-to-video": "video", "image-to-video": "video",
     "image-text-to-text": "multimodal", "visual-question-answering": "multimodal", "any-to-any": "multimodal",
 }
+PAPER_URL = {"arxiv": "https://arxiv.org/abs/{}", "doi": "https://doi.org/{}", "acl": "https://aclanthology.org/{}",
+             "openreview": "https://openreview.net/forum?id={}"}
+# Lines that link a model as the base of this one, not as where this one's weights are.
+BASE_LINK = re.compile(r"\b(base[ _-]?model|based on|fine-?tuned (from|on)|built on|derived from)\b", re.I)
+# Folder names that say nothing about which model is inside (a Hub cache snapshot is a commit hash).
+GENERIC_FOLDERS = re.compile(r"^(model|models|weights|checkpoints?|snapshots?|main|repo|src|files|download|"
+                             r"[0-9a-f]{40})$", re.I)
 Progress = Callable[[str], None]
 
 
@@ -134,10 +151,12 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
     code_hits = codemod.strongest_first([h for f in code_files for h in codemod.classify(f)])
     frameworks = [h for f in files if codemod.DEPENDENCY_FILES.match(f.name) and f.rel.count("/") <= 1
                   and f.local is not None for h in codemod.dependencies(f)]
+    gitmodules = by_rel.get(".gitmodules")
+    subs = codemod.submodules(gitmodules) if gitmodules is not None and gitmodules.local is not None else []
 
     configs = _configs(files, notices)
     release, facts = _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, licenses, code_hits,
-                             configs, notices, today or date.today())
+                             subs, configs, notices, today or date.today())
     return Audit(snap, release, summary, weight_files, card, licenses, code_hits, frameworks, facts, notices)
 
 
@@ -229,17 +248,57 @@ def _configs(files: list[FileEntry], notices: list[Notice]) -> dict[str, tuple[s
                 continue
             try:
                 data = json.loads(read_text(f) or "")
-            except (json.JSONDecodeError, RecursionError) as exc:
+            except json.JSONDecodeError as exc:
                 notices.append(Notice("warning", f.rel, f"malformed JSON: {exc}"[:200]))
+                continue
+            except RecursionError:
+                notices.append(Notice("warning", f.rel, "malformed JSON: nested too deeply to read"))
+                continue
+            except ValueError:  # an integer over Python's 4,300-digit limit: not a config a model reads
+                notices.append(Notice("warning", f.rel, "malformed JSON: a number too long to read "
+                                                         "(more than 4,300 digits)"))
                 continue
             if isinstance(data, dict):
                 out[f.name] = (f.rel, data)
+                notices.extend(_remote_code(f.rel, data, files))
     return out
+
+
+def _remote_code(rel: str, data: dict, files: list[FileEntry]) -> list[Notice]:
+    """`auto_map` (or a `trust_remote_code` flag) makes transformers import the repository's own
+    Python when the model is loaded with trust_remote_code=True: worth a warning before anyone does.
+    The names are read from the JSON only; nothing is imported."""
+    auto_map = data.get("auto_map")
+    classes: list[str] = []
+    if isinstance(auto_map, dict):
+        for value in list(auto_map.values())[:50]:
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, str) and ref.strip() and ref not in classes:
+                    classes.append(ref.strip())
+    flag = data.get("trust_remote_code") is True
+    if not classes and not flag and not isinstance(auto_map, dict):
+        return []
+    here = {f.rel for f in files}
+    folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+    shown = []
+    for ref in classes[:6]:
+        module = ref.split("--", 1)[-1].rsplit(".", 1)[0]
+        where = "from another repository" if "--" in ref else \
+            ("here" if f"{folder}{module.replace('.', '/')}.py" in here else "file not here")
+        shown.append(f"{_short(ref)} ({where})")
+    what = ("auto_map names " + ", ".join(shown) + (f" and {len(classes) - 6} more" if len(classes) > 6 else "")) \
+        if shown else ("trust_remote_code is set" if flag else "auto_map is set")
+    return [Notice("warning", rel, f"this model asks to run its own code: {what}; trueopen did not import it, "
+                                   "and loading it with trust_remote_code=True would run it")]
+
+
+def _short(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
 
 
 # ---- from detections to a Release --------------------------------------------------------------
 
-def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, licenses, code_hits, configs,
+def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, licenses, code_hits, subs, configs,
             notices, today):
     facts: dict[str, Fact] = {}
     comps: dict[str, list[Evidence]] = {}
@@ -292,6 +351,7 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
                                                           detail=f"context length {ctx}")])
     for h in code_hits:
         add(codemod.KIND_COMPONENT[h.kind], Evidence(path=h.path, line=h.line, detail=h.detail), h.path)
+    declared = _submodule_code(subs, files, add)
 
     # model card and documentation
     if card is not None:
@@ -311,31 +371,35 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
         elif card.eval_table_line is not None:
             add(mofc.EVALUATION_RESULTS, Evidence(path=card.path, line=card.eval_table_line,
                                                   detail="results table under an evaluation heading"), card.path)
+    result_files: dict[str, list[FileEntry]] = {}
     for f in files:
         if DATA_CARD.match(f.name):
             add(mofc.DATA_CARD, Evidence(path=f.rel, detail="data card / datasheet"), f.rel)
         elif f.suffix == ".pdf":
-            comp = mofc.TECHNICAL_REPORT if REPORT_PDF.search(f.name) or "paper" not in f.name.lower() else mofc.RESEARCH_PAPER
-            add(comp, Evidence(path=f.rel, detail=f"PDF document ({f.size:,} bytes)"), f.rel)
+            comp = pdf_kind(f.rel)
+            if comp is not None:
+                add(comp, Evidence(path=f.rel, detail=f"PDF document ({f.size:,} bytes)"), f.rel)
         elif DATA_FILE.search(f.name) and DATA_DIR.search(f.rel):
             target = mofc.EVALUATION_DATA if re.search(r"(^|/)(eval|evals|evaluation|benchmark)s?/", f.rel, re.I) else mofc.DATASETS
             add(target, Evidence(path=f.rel, detail=f"data file ({f.size:,} bytes)"), f.rel)
+        elif (m := EVAL_DIR.search(f.rel)) and RESULT_FILE.search(f.name) and not NOT_RESULT.search(f.rel) \
+                and not codemod.VENDORED.search(f.rel) and not codemod.TEST_FILE.search(f.rel):
+            result_files.setdefault(f.rel[: m.end()], []).append(f)
+    for folder, found in sorted(result_files.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:20]:
+        detail = f"{len(found):,} result file(s) (JSON, JSONL, CSV or TSV) under {folder}"
+        add(mofc.EVALUATION_RESULTS, Evidence(path=found[0].rel, detail=detail), folder)
     documentation: list[DocLink] = []
     link_sources = [c for c in (card, extra_docs) if c is not None]
     seen_links = set()
     for c in link_sources:
         for link in c.links:
-            if link.kind not in ("arxiv", "doi") or not link.describes_model or (link.kind, link.value) in seen_links:
+            if link.kind not in cardmod.PAPER_KINDS or not link.describes_model or (link.kind, link.value) in seen_links:
                 continue
             seen_links.add((link.kind, link.value))
-            if link.kind == "arxiv":
-                url = f"https://arxiv.org/abs/{link.value}"
-                add(mofc.RESEARCH_PAPER, Evidence(path=c.path, line=link.line, detail=f"links {url}"), url)
-                documentation.append(DocLink(kind="preprint", url=url, as_of=today))
-            elif link.kind == "doi":
-                url = f"https://doi.org/{link.value}"
-                add(mofc.RESEARCH_PAPER, Evidence(path=c.path, line=link.line, detail=f"links {url}"), url)
-                documentation.append(DocLink(kind="research-paper", url=url, as_of=today))
+            url = PAPER_URL[link.kind].format(link.value)
+            add(mofc.RESEARCH_PAPER, Evidence(path=c.path, line=link.line, detail=f"links {url}"), url)
+            documentation.append(DocLink(kind="preprint" if link.kind == "arxiv" else "research-paper", url=url,
+                                         as_of=today))
     if card is not None:
         documentation.insert(0, DocLink(kind="model-card", url=_file_url(snap, card.path), as_of=today))
 
@@ -377,6 +441,20 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
         facts["base_model"] = Fact(base[0], [Evidence(path=card.path, line=card.field_lines.get("base_model"),  # type: ignore[union-attr]
                                                       field="base_model", detail=base[0])])
 
+    # weights linked on the Hub, when none are here. A LICENSE file covers the repository's own
+    # files; the linked weights carry the license the card declares, else one not read here.
+    linked_license_unknown = False
+    if not final:
+        linked = _hub_links(link_sources, card)
+        if linked:
+            if not any(x.path == (card.path if card else None) and x.match == "tag" for x in licenses):
+                linked_license_unknown = True
+                facts.pop("weights_license", None)
+            facts["weights_linked"] = Fact([f"https://huggingface.co/{r}" for r, _ in linked][:50],
+                                           [ev for _, ev in linked][:50])
+            for _, ev in linked[:20]:
+                add(mofc.WEIGHTS, ev, f"https://huggingface.co/{linked[0][0]}")
+
     # access
     has_weights = bool(final)
     if snap.kind == "hub" and has_weights:
@@ -387,29 +465,38 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
     else:
         access = None  # code or docs alone do not show whether, or how, the weights are published
         notices.append(Notice("info", ".", "no weight files here: how the weights are published is not known "
-                                           "from these files (try --against CATALOG_ID)"))
+                                           "from these files (try --against CATALOG_ID)" if "weights_linked" not in facts
+                              else f"no weight files here; the README links {len(facts['weights_linked'].value):,} "  # type: ignore[arg-type]
+                                   "model(s) on the Hugging Face Hub: linked, not shipped (their files were not read)"))
 
     code_kinds = {codemod.KIND_COMPONENT[h.kind] for h in code_hits}
     components = []
     for spec in mofc.COMPONENTS:
         if spec.name not in comps:
             continue
+        note = None
         if spec.name in (mofc.WEIGHTS, mofc.CHECKPOINTS):
-            lic = weights_lic
+            lic = None if linked_license_unknown and spec.name == mofc.WEIGHTS else weights_lic
+            if not final and spec.name == mofc.WEIGHTS:
+                note = "linked on the Hugging Face Hub, not shipped in these files" + \
+                    ("; their license was not read" if linked_license_unknown else "")
         elif spec.name in code_kinds:
             lic = code_lic
         else:
             lic = None  # documents inherit the release-wide license
-        components.append(Component(name=spec.name, license=lic, location=locations.get(spec.name),
+        if linked_license_unknown and lic is None and spec.content_type == "data" and spec.name != mofc.WEIGHTS:
+            lic = code_lic  # data files in the repository, under its license as before
+        if spec.name in declared and spec.name not in code_kinds:
+            note = "declared as a git submodule, not shipped here; its own license was not read"
+        components.append(Component(name=spec.name, license=lic, location=locations.get(spec.name), note=note,
                                     evidence=comps[spec.name][:50], source="audit"))
 
-    name = (str(card.data.get("model_name")) if card and isinstance(card.data.get("model_name"), str) else None) \
-        or (str(gguf_meta["general.name"]) if gguf_meta.get("general.name") else None) \
-        or (snap.name if snap.repo_id else None) or _title(card) or snap.name
+    name = release_name(snap, card, gguf_meta)
     producer = snap.producer or (str(gguf_meta["general.organization"]) if gguf_meta.get("general.organization") else None) \
         or "unknown"
     pipeline = card.data.get("pipeline_tag") if card else None
-    dist = weights_lic or code_lic
+    dist = None if linked_license_unknown else weights_lic or code_lic
+    repo_lic = GlobalLicense(name=code_lic) if linked_license_unknown and code_lic else None
     release = Release(
         id=slug(name if snap.repo_id is None else snap.name),
         name=name,
@@ -422,6 +509,7 @@ def _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, li
         access=access,
         license=Licenses(distribution=GlobalLicense(name=dist) if dist else None,
                          code=GlobalLicense(name=code_lic) if code_lic and code_lic != dist else None,
+                         document=repo_lic,
                          source="audit"),
         components=components,
         training_data=TrainingData(disclosure="partial", datasets=named[:200], source="audit",
@@ -486,7 +574,90 @@ def _lic_id(f: identify.Finding) -> str:
     return f.spdx if f.key == "unknown" else f.key
 
 
+def release_name(snap: Snapshot, card: cardmod.Card | None, gguf_meta: dict) -> str:
+    """What the release calls itself: the card's model_name or model-index name, the GGUF name, the
+    Hub repository, else the repository's or folder's name. A card's heading is taken only when the
+    folder's name says nothing (model/, a snapshot hash) and the heading is not a section's title:
+    llama's card opens with "Model Details", which names a section, not the model."""
+    if card is not None:
+        declared = card.data.get("model_name")
+        if isinstance(declared, str) and declared.strip():
+            return declared.strip()[:200]
+        if (indexed := cardmod.model_index_name(card)) is not None:
+            return indexed
+    if gguf_meta.get("general.name"):
+        return str(gguf_meta["general.name"])[:200]
+    if snap.repo_id:
+        return snap.name
+    folder = snap.name
+    if folder in ("", ".", "..") and snap.root is not None:
+        folder = snap.root.resolve().name if snap.kind != "file" else folder
+    if folder and not GENERIC_FOLDERS.match(folder) and folder not in (".", ".."):
+        return folder
+    return _title(card) or folder or "model"
+
+
+GENERIC_HEADINGS = re.compile(r"^(model (details|description|information|overview|summary|card)|overview|"
+                              r"introduction|description|about|summary|readme|table of contents|contents|"
+                              r"getting started|installation|quick ?start|usage|news|updates?)\b", re.I)
+
+
 def _title(card: cardmod.Card | None) -> str | None:
-    """A card's first top-level heading, when it reads like a name rather than a sentence."""
+    """A card's first top-level heading, when it reads like a name rather than a sentence or a
+    section's title."""
     heading = next((text for text, _, level in card.headings if level == 1), "") if card else ""
-    return heading if 0 < len(heading) <= 80 and not heading.lower().startswith(("model card", "usage")) else None
+    if not 0 < len(heading) <= 80 or GENERIC_HEADINGS.match(heading) or cardmod.section_kind(heading):
+        return None
+    return heading
+
+
+def pdf_kind(rel: str) -> str | None:
+    """Which document a PDF is, from its name and folder: a technical report or a research paper
+    when it looks like one; a plot, figure, guide or slide deck is neither. A PDF with a plain
+    name counts as a report only at the top of the release or in its docs/ or paper/ folder."""
+    name = rel.rsplit("/", 1)[-1]
+    if NOT_REPORT.search(rel):
+        return None
+    if PAPER_PDF.search(name) and not REPORT_PDF.search(name):
+        return mofc.RESEARCH_PAPER
+    if REPORT_PDF.search(name) or "/" not in rel or DOCS_DIR.match(rel):
+        return mofc.TECHNICAL_REPORT
+    return None
+
+
+def _submodule_code(subs: list[codemod.Submodule], files: list[FileEntry], add) -> set[str]:
+    """Code declared as git submodules: the component, the .gitmodules line as evidence, and
+    whether the submodule's files are here (checked out) or only declared."""
+    found: set[str] = set()
+    for sub in subs:
+        if sub.kind is None:
+            continue
+        prefix = sub.path.rstrip("/") + "/"
+        shipped = any(f.rel.startswith(prefix) for f in files)
+        words = codemod.KIND_COMPONENT[sub.kind].lower().replace("model ", "")
+        how = f"checked out at {sub.path}" if shipped else "declared, not shipped"
+        comp = codemod.KIND_COMPONENT[sub.kind]
+        add(comp, Evidence(path=".gitmodules", line=sub.line,
+                           detail=f"{words}: {sub.project}, a git submodule; {how}"
+                                  + (f" ({_short(sub.url, 120)})" if sub.url else "")), sub.url or sub.path)
+        if not shipped:
+            found.add(comp)
+    return found
+
+
+def _hub_links(sources: list[cardmod.Card], card: cardmod.Card | None) -> list[tuple[str, Evidence]]:
+    """Model repositories on the Hugging Face Hub that the card or README links: where the weights
+    are published when this repository holds only code. Links to a base model are left out."""
+    bases = {b.lower() for b in card.strings("base_model")} if card else set()
+    out: dict[str, tuple[str, Evidence]] = {}
+    for c in sources:
+        for link in c.links:
+            key = link.value.lower()
+            if link.kind != "hub" or key in out or key in bases:
+                continue
+            at = link.context.find(link.value)
+            if BASE_LINK.search(link.context[max(0, at - 60):at] if at >= 0 else link.context):
+                continue
+            out[key] = (link.value, Evidence(path=c.path, line=link.line, detail=f"links https://huggingface.co/"
+                                                                                 f"{link.value}: weights linked, not shipped"))
+    return list(out.values())

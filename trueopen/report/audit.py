@@ -6,14 +6,13 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from ..assessment import Assessment
 from ..evidence.against import Difference
 from ..evidence.card import SECTION_TITLES
 from ..evidence.derive import Audit
-from . import jsonout
+from . import jsonout, layout
 from .safe_text import jsonable, printable
 from .terminal import VERDICT_STYLE, _pct
 
@@ -69,7 +68,7 @@ def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = Fal
                      f"· I {_pct(a.mof.progress[1])} · OSAID {'conformant' if a.osaid.conformant else 'not conformant'}"))
     console.print(Panel(Group(*body), expand=True))
 
-    t = Table(title="Components found in the files", expand=True)
+    t = layout.table(title="Components found in the files")
     t.add_column("component")
     t.add_column("found", justify="center")
     t.add_column("license")
@@ -109,7 +108,7 @@ def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = Fal
             console.print("  frameworks: " + printable("; ".join(kinds[:20])), highlight=False, markup=False)
     if against is not None:
         cid, diffs = against
-        t = Table(title=f"Against the catalog entry {printable(cid)}: {len(diffs)} difference(s)", expand=True)
+        t = layout.table(title=f"Against the catalog entry {printable(cid)}: {len(diffs)} difference(s)", lines=True)
         for col in ("field", "these files", "catalog", "note"):
             t.add_column(col, overflow="fold")
         for d in diffs:

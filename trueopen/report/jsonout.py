@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import columns
 from ..assessment import Assessment
 from ..frameworks import mof, osai_index, osaid
 
@@ -68,7 +69,7 @@ def summary(a: Assessment) -> dict[str, Any]:
         "mof_class": a.mof.mof_class,
         "mof_progress": {f"class_{k}": a.mof.progress[k] for k in (1, 2, 3)},
         "osaid_conformant": a.osaid.conformant,
-        "weights_license": r.effective_license("Model parameters (Final)"),
+        "weights_license": columns.weights_license(r),
         "access": r.access.level if r.access else None,
     }
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from ..licenses.identify import Finding
 from ..licenses.rights import Rights
+from . import layout
 from .safe_text import printable
 
 OUTCOME_STYLE = {"allowed": "green", "conditional": "yellow", "forbidden": "bold red", "unclear": "magenta"}
@@ -24,11 +24,15 @@ def findings(rows: list[Finding], console: Console) -> None:
     if not rows:
         console.print("No license found.", style="yellow")
         return
-    t = Table(show_lines=False)
-    for col in ("path", "lines", "license", "match", "confidence", "title"):
-        t.add_column(col)
+    t = layout.table()
+    layout.col(t, "path", ratio=3)
+    layout.col(t, "lines", short=True)
+    layout.col(t, "license", min_width=min(max(len(f.key) for f in rows), 30))
+    layout.col(t, "match", short=True)
+    layout.col(t, "confidence", short=True, justify="right")
+    layout.col(t, "title", ratio=2)
     for f in rows:
-        t.add_row(*(Text(printable(v)) for v in (f.path, _lines(f), f.key, f.match, f"{f.confidence:.0%}", f.title)))
+        layout.row(t, f.path, _lines(f), f.key, f.match, f"{f.confidence:.0%}", f.title)  # escaped there
     console.print(t)
 
 
@@ -51,16 +55,17 @@ def rights(r: Rights, console: Console) -> None:
     console.print(f"[bold]{escape(printable(r.subject))}[/bold]: "
                   + escape(printable(f"{r.title or r.license or 'license unknown'}"
                                      + (f" ({r.license})" if r.license and r.title else ""))), highlight=False)
-    t = Table(show_lines=True)
-    for col in ("question", "answer", "why", "clause"):
-        t.add_column(col)
+    t = layout.table(lines=True)
+    layout.col(t, "question", short=True)
+    layout.col(t, "answer", short=True)
+    layout.col(t, "why", ratio=1)
+    layout.col(t, "clause", short=True)
     for q, a in r.answers.items():
         why = a.summary + ("".join(f"\n• {c}" for c in a.conditions) if a.conditions else "")
-        t.add_row(_question(q), f"[{OUTCOME_STYLE[a.outcome]}]{a.outcome}[/]", why, a.clause or "")
+        layout.row(t, _question(q), Text(a.outcome, style=OUTCOME_STYLE[a.outcome]), why, a.clause or "")
     console.print(t)
     urls = {a.url for a in r.answers.values() if a.url}
-    for u in sorted(urls):
-        console.print(f"text: {u}", highlight=False)
+    layout.keyed(console, [("text:", u) for u in sorted(urls)])
 
 
 def rights_md(r: Rights) -> str:

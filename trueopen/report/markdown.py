@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import columns
 from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
@@ -59,7 +60,7 @@ def listing(rows: list[Assessment]) -> str:
     for a in rows:
         s = jsonout.summary(a)
         out.append(f"| {s['id']} | {s['name']} | {s['producer']} | {s['released'] or ''} | {s['verdict']} | "
-                   f"{a.mof.label} | {s['weights_license'] or ''} |")
+                   f"{columns.mof_cell(a.mof)} | {s['weights_license'] or ''} |")
     return "\n".join(out) + "\n"
 
 
@@ -77,3 +78,15 @@ def gap(rows: list, benchmark: str) -> str:
     out += [f"| {r.year} | {jsonout.gap_cell(r.best_open)} | {jsonout.gap_cell(r.best_closed)} | "
             f"{'' if r.gap is None else r.gap} |" for r in rows]
     return "\n".join(out) + "\n"
+
+
+def validation(results: list, notes: bool = False) -> str:
+    """`trueopen validate --format md`: a count, then each file's errors, findings (and notes)."""
+    ok = sum(1 for r in results if not r.error and not r.findings)
+    out = [f"## Validation: {len(results)} file(s) checked, {ok} clean", ""]
+    for r in results:
+        lines = ([f"- error: {r.error}"] if r.error else []) + [f"- {f}" for f in r.findings]
+        lines += [f"- note: {n}" for n in r.notes] if notes else []
+        if lines:
+            out += [f"### `{r.path}`", "", *lines, ""]
+    return "\n".join(out).rstrip("\n") + "\n"

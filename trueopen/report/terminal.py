@@ -1,4 +1,5 @@
-"""Terminal output with rich: the verdict first, then the evidence behind it."""
+"""Terminal output with rich: the verdict first, then the evidence behind it (layout rules in
+layout.py: every table reads in 80 columns)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .. import components
+from .. import columns, components
 from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
+from .layout import Footnotes, col, keyed, row, table
 from .safe_text import printable
 
 VERDICT_STYLE = {
@@ -21,6 +23,7 @@ OUTCOME_STYLE = {"pass": "green", "fail": "red", "unknown": "magenta", "info": "
                  "included": "green", "invalid": "red", "unlicensed": "yellow", "missing": "dim",
                  "open": "green", "partial": "yellow", "closed": "red",
                  "high": "green", "medium": "yellow", "low": "red"}
+WIDE = 120  # from this width on, `list` shows every column on one line per release
 
 
 def _pct(x: float) -> str:
@@ -50,37 +53,44 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     console.print(Panel(Group(*body), expand=True))
 
     m = a.mof
-    t = Table(title=f"Model Openness Framework: {m.label}", caption=mof.FRAMEWORK, expand=True)
-    t.add_column("component")
-    t.add_column("class", justify="center")
-    t.add_column("status")
-    t.add_column("license")
+    notes = Footnotes()
+    t = table(title=f"Model Openness Framework: {m.label}", caption=mof.FRAMEWORK)
+    licenses = [len(c.license) for c in m.components if c.license]
+    col(t, "component", ratio=1)
+    col(t, "class", short=True, justify="center")
+    col(t, "status", short=True)
+    col(t, "license", min_width=min(max(licenses + [7]), 24))
     if evidence:
-        t.add_column("source")
+        col(t, "at", short=True)
+        col(t, "per", short=True)
     for c in m.components:
         spec_class = {3: "III", 2: "II", 1: "I"}[components.BY_NAME[c.name].mof_class]
-        row = [c.name + ("" if c.required else " (optional)"), spec_class,
-               Text(c.status, style=OUTCOME_STYLE[c.status]), Text(printable(c.license or ""))]
+        cells = [c.name + ("" if c.required else " (optional)"), spec_class,
+               Text(c.status, style=OUTCOME_STYLE[c.status]), c.license or ""]
         if evidence:
             comp = r.component(c.name)
-            src = r.sources.get(comp.source) if comp else None
-            row.append(Text(printable(src.url)) if src else "")
-        t.add_row(*row)
+            cells += [notes.ref(comp.location) if comp else "", comp.source if comp and comp.source else ""]
+        row(t, *cells)
     console.print(t)
-    console.print(f"  Class III {_pct(m.progress[3])} · Class II {_pct(m.progress[2])} · Class I {_pct(m.progress[1])}"
-                  + ("  (research paper stands in for the technical report)" if m.paper_stands_in else ""))
+    console.print(f"  Class III {_pct(m.progress[3])} · Class II {_pct(m.progress[2])} · Class I {_pct(m.progress[1])}",
+                  highlight=False)
+    if m.paper_stands_in:
+        console.print("  (the research paper stands in for the technical report)", highlight=False)
     if m.mof_class != 1:
-        console.print(f"  [dim]Share of each class met, ignoring lower classes (not MOT's figure): "
-                      f"III {_pct(m.ungated[3])} · II {_pct(m.ungated[2])} · I {_pct(m.ungated[1])}[/dim]")
+        console.print(f"  [dim]Share of each class met, ignoring lower classes (not MOT's figure):\n"
+                      f"  III {_pct(m.ungated[3])} · II {_pct(m.ungated[2])} · I {_pct(m.ungated[1])}[/dim]",
+                      highlight=False)
+    if evidence:
+        _evidence(r, notes, console)
 
-    t = Table(title=f"OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}"
-              + ("" if a.osaid.determined else " (undetermined)"), caption=osaid.FRAMEWORK, expand=True)
-    t.add_column("check")
-    t.add_column("requirement")
-    t.add_column("outcome")
-    t.add_column("why")
+    t = table(title=f"OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}"
+              + ("" if a.osaid.determined else " (undetermined)"), caption=osaid.FRAMEWORK, lines=True)
+    col(t, "check", short=True)
+    col(t, "requirement", ratio=1)
+    col(t, "outcome", short=True)
+    col(t, "why", ratio=1)
     for c in a.osaid.checks:
-        t.add_row(c.id, c.requirement, Text(c.outcome, style=OUTCOME_STYLE[c.outcome]), Text(printable(c.reason)))
+        row(t, c.id, c.requirement, Text(c.outcome, style=OUTCOME_STYLE[c.outcome]), c.reason)
     console.print(t)
 
     for title, cols, rows in (
@@ -89,30 +99,73 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
         ("Seven dimensions", ("dimension", "rating", "facts"),
          [(k, d.rating, "; ".join(d.facts)) for k, d in a.dimensions.items()]),
     ):
-        t = Table(title=title, expand=True)
-        for col in cols:
-            t.add_column(col)
+        t = table(title=title)
+        col(t, cols[0], short=True)
+        col(t, cols[1], short=True)
+        col(t, cols[2], ratio=1)
         for name, grade, why in rows:
-            t.add_row(name, Text(grade, style=OUTCOME_STYLE.get(grade, "")), Text(printable(why)))
+            row(t, name, Text(grade, style=OUTCOME_STYLE.get(grade, "")), why)
         console.print(t)
 
     console.print("Sources:", style="bold")
-    for k, s in r.sources.items():
-        console.print(printable(f"  [{k}] {s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else "")),
-                      highlight=False, markup=False)
+    keyed(console, [(f"[{k}]", f"{s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else ""))
+                    for k, s in r.sources.items()])
+
+
+def _evidence(r, notes: Footnotes, console: Console) -> None:
+    """--evidence: where each component is ("at", numbered), which source says so ("per", a key of
+    the Sources list), the documentation and license texts; every URL printed whole."""
+    docs = [(d.kind, (d.title + " " if d.title else "") + notes.ref(d.url)) for d in r.documentation]
+    for kind in ("distribution", "code", "data", "document"):
+        g = r.license.for_type(kind)
+        if g is not None and g.path:
+            docs.append((f"{kind} license", (g.name + " " if g.name else "") + notes.ref(g.path)))
+    for c in r.components:
+        if c.license_path:
+            docs.append((f"{c.name} license", notes.ref(c.license_path)))
+    if docs:
+        console.print("Documentation and license texts:", style="bold")
+        keyed(console, [(k + ":", v) for k, v in docs])
+    if notes.urls:
+        console.print("Where each part is:", style="bold")
+        notes.print(console)
 
 
 def listing(rows: list[Assessment], console: Console) -> None:
-    t = Table(expand=True)
-    for col in ("id", "name", "producer", "released", "verdict", "MOF", "weights license"):
-        t.add_column(col, no_wrap=col in ("released", "verdict"), overflow="fold")
-    for a in rows:
-        s = jsonout.summary(a)
-        t.add_row(s["id"], s["name"], s["producer"], s["released"] or "",
-                  Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]),
-                  a.mof.label.replace(" - ", ": ") if a.mof.mof_class else f"- (III {_pct(a.mof.progress[3])})",
-                  s["weights_license"] or "")
-    console.print(t)
+    """One line per release when the terminal is wide; in 80 columns, the id, verdict, MOF class and
+    weights license on one line and the name, producer and date on the next."""
+    if console.width >= WIDE:
+        t = table()
+        t.expand = False  # columns as wide as their content; names and licenses wrap past that
+        for name in ("id", "name", "producer", "released", "verdict", "MOF", "weights license"):
+            col(t, name, short=name in ("id", "released", "verdict", "MOF"))
+        for a in rows:
+            s = jsonout.summary(a)
+            t.add_row(s["id"], s["name"], s["producer"], s["released"] or "",
+                      Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]), columns.mof_cell(a.mof),
+                      s["weights_license"] or "")
+        console.print(t)
+    else:
+        widths = (max([len(a.release.id) for a in rows] + [2]), len("restricted-weights"),
+                  max([len(columns.mof_cell(a.mof)) for a in rows] + [3]))
+
+        def line(*cells) -> Table:
+            g = Table.grid(padding=(0, 2, 0, 0), expand=True)
+            for w in widths:
+                g.add_column(width=w, no_wrap=True, overflow="fold")
+            g.add_column(ratio=1, overflow="fold")
+            g.add_row(*cells)
+            return g
+
+        console.print(line(*(Text(h, style="bold") for h in ("id", "verdict", "MOF", "weights license"))))
+        console.print(Text("  name · producer · released", style="dim"))
+        console.rule(style="dim")
+        for a in rows:
+            s = jsonout.summary(a)
+            console.print(line(s["id"], Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]),
+                               columns.mof_cell(a.mof), s["weights_license"] or ""))
+            detail = " · ".join(x for x in (s["name"], s["producer"], s["released"]) if x)
+            console.print(Text("  " + detail, style="dim"), highlight=False)
     console.print(f"{len(rows)} release(s)", style="dim")
 
 
@@ -129,28 +182,42 @@ def producers(rows: list, console: Console, detailed: bool = False) -> None:
         for p in rows:
             console.print(f"{p.producer.name} ({p.producer.country}, {p.producer.kind}): {p.strategy}",
                           highlight=False, markup=False)
-            t = Table(expand=True)
-            for col in ("released", "id", "name", "weights", "verdict"):
-                t.add_column(col, no_wrap=col in ("released", "verdict"), overflow="fold")
+            t = table()
+            col(t, "released", short=True)
+            col(t, "id", short=True, min_width=max([len(a.release.id) for a in p.releases] + [2]))
+            col(t, "name", ratio=1)
+            col(t, "weights", short=True)
+            col(t, "verdict", short=True)
             for a in p.releases:
                 s = jsonout.summary(a)
-                t.add_row(s["released"] or "", s["id"], s["name"], _open_mark(a),
-                          Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]))
+                row(t, s["released"] or "", s["id"], s["name"], _open_mark(a),
+                    Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]))
             console.print(t)
         return
-    t = Table(expand=True)
-    for col in ("id", "producer", "country", "releases", "strategy", "first", "latest"):
-        t.add_column(col, overflow="fold")
+    t = table(lines=True)
+    id_width = max([len(p.producer.id) for p in rows] + [8])
+    col(t, "producer", min_width=id_width, max_width=max(id_width, 18))
+    col(t, "releases", short=True, justify="right")
+    col(t, "strategy", ratio=2)
+    col(t, "first → latest release", ratio=3)
     for p in rows:
         first, last = (p.releases[0], p.releases[-1]) if p.releases else (None, None)
-        label = lambda a: f"{a.release.name} ({_open_mark(a)})" if a else ""
-        t.add_row(p.producer.id, p.producer.name, p.producer.country, str(len(p.releases)), p.strategy,
-                  label(first), label(last))
+        label = lambda a: f"{a.release.name} ({_open_mark(a)})" if a else ""  # noqa: E731
+        who = Text(p.producer.id)
+        who.append(f"\n{p.producer.name}, {p.producer.country}", style="dim")
+        row(t, who, str(len(p.releases)), p.strategy,
+            label(first) + (f" → {label(last)}" if last is not None and last is not first else ""))
     console.print(t)
 
 
 def gap(rows: list, console: Console) -> None:
+    """Per year: the best open and best closed score ("score release (setting)") and the gap."""
+    t = table()
+    col(t, "year", short=True)
+    col(t, "best open", ratio=1)
+    col(t, "best closed", ratio=1)
+    col(t, "gap", short=True, justify="right")
     for r in rows:
-        g = "" if r.gap is None else f"   gap {r.gap:+g}"
-        console.print(f"{r.year}  open {jsonout.gap_cell(r.best_open):<48} closed {jsonout.gap_cell(r.best_closed):<48}{g}",
-                      highlight=False, markup=False, soft_wrap=True)
+        row(t, str(r.year), jsonout.gap_cell(r.best_open), jsonout.gap_cell(r.best_closed),
+            "" if r.gap is None else f"{r.gap:+g}")
+    console.print(t)

@@ -1,0 +1,138 @@
+"""Our Open Source AI Index profile against the Index's own grades, on the real catalog and snapshot.
+
+The Index grades one end model per project (its `end_model`); the comparison only means something
+when our catalog entry is that model, so these tests count and check exactly those releases.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trueopen import service
+from trueopen.catalog import disagreements, loader, snapshots
+from trueopen.catalog.loader import normalize
+from trueopen.frameworks import osai_index
+
+SNAPSHOT = loader.data_dir().parent / "imported" / "osai-index.json"
+TARGET = 0.85
+
+
+@pytest.fixture(scope="module")
+def profiles() -> dict:
+    """The Index's project files as committed, read straight from the JSON (not through our loader)."""
+    return json.loads(SNAPSHOT.read_text(encoding="utf-8"))["profiles"]
+
+
+@pytest.fixture(scope="module")
+def listed():
+    return [service.assess_release(r) for r in loader.load() if snapshots.OSAI_INDEX in r.listed_in]
+
+
+def _hub_names(release) -> set[str]:
+    urls = [c.location for c in release.components if c.location] + [d.url for d in release.documentation]
+    return {normalize(u.split("huggingface.co/", 1)[1].split("/")[1])
+            for u in urls if "huggingface.co/" in u and u.split("huggingface.co/", 1)[1].count("/") >= 1
+            and not u.split("huggingface.co/", 1)[1].startswith(("datasets/", "spaces/", "collections/", "papers/"))}
+
+
+def _is_end_model(release, profile) -> bool:
+    names = {normalize(n) for n in (release.id, release.name, *release.aliases)} | _hub_names(release)
+    return bool(profile.get("end_model")) and normalize(profile["end_model"]) in names
+
+
+def test_at_least_30_index_projects_are_compared_at_their_own_end_model(listed, profiles):
+    same = [a.release.id for a in listed if _is_end_model(a.release, profiles[a.release.listed_in["osai-index"]])]
+    assert len(same) >= 30, same
+    assert sorted(disagreements.agreement(listed).releases) == sorted(same)
+
+
+def test_one_catalog_entry_per_index_project(listed):
+    keys = [a.release.listed_in["osai-index"] for a in listed]
+    assert len(keys) == len(set(keys)), "two entries claim the same Index file"
+
+
+def test_every_end_model_the_index_names_is_found_by_that_name(listed, profiles):
+    for a in listed:
+        end = profiles[a.release.listed_in["osai-index"]]["end_model"]
+        if _is_end_model(a.release, profiles[a.release.listed_in["osai-index"]]):
+            assert loader.find(end).id == a.release.id, end
+
+
+def test_end_models_keep_their_lineage_apart_from_their_base(listed, profiles):
+    """An end model names its base; a base model in the catalog is not listed for the same Index file."""
+    linked = 0
+    for a in listed:
+        r = a.release
+        if not (r.base_model and _is_end_model(r, profiles[r.listed_in["osai-index"]])):
+            continue
+        base = loader.find_optional(r.base_model.id)
+        if base is not None:
+            linked += 1
+            assert base.id != r.id and base.listed_in.get("osai-index") != r.listed_in["osai-index"], r.id
+    assert linked >= 6, "end models point at their base entries in the catalog"
+
+
+def _shared(listed, profiles):
+    """(release, parameter, ours, theirs) for every grade both sides give an end model."""
+    out = []
+    for a in listed:
+        prof = profiles[a.release.listed_in["osai-index"]]
+        if _is_end_model(a.release, prof):
+            out += [(a.release.id, p, a.osai_index[p].grade, g) for p, g in prof["grades"].items() if p in a.osai_index]
+    return out
+
+
+def test_the_agreement_figure_counts_the_shared_grades(listed, profiles):
+    shared = _shared(listed, profiles)
+    agree = disagreements.agreement(listed)
+    assert agree.shared == len(shared) and agree.shared >= 30 * 12
+    assert agree.agreeing == sum(ours == theirs for _, _, ours, theirs in shared)
+    assert f"({agree.share:.0%})" in (loader.data_dir().parents[2] / "docs" / "disagreements.md").read_text()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "below 85% until the rule set is settled (reported to the coordinator): the Index grades `architecture` "
+    "by the depth of what is written (we: paper open, card partial), `llmweights` at the base model (we: the "
+    "release's own weights), and `opencode`/`code` closed for inference-only releases (we: partial)"))
+def test_our_profile_agrees_with_the_index_on_85_percent_of_shared_grades(listed):
+    assert disagreements.agreement(listed).share >= TARGET
+
+
+def test_every_differing_grade_has_a_row_that_says_what_decides_it(listed, profiles):
+    rows = disagreements.rows(listed)
+    by_key = {(r.difference.release, r.difference.parameter): r for r in rows}
+    differing = [(a.release.id, p) for a in listed
+                 for p, g in profiles[a.release.listed_in["osai-index"]]["grades"].items()
+                 if p in a.osai_index and a.osai_index[p].grade != g]
+    assert sorted(differing) == sorted(by_key)
+    kinds = ("the rules:", "our source", "the Index's evidence", "another end model:")
+    for (rid, param), row in by_key.items():
+        assert row.decided_by.startswith(kinds), (rid, param, row.decided_by)
+        assert row.reading == disagreements.READINGS[param] and param in osai_index.PARAMETERS
+
+
+def test_a_release_graded_at_another_end_model_says_so(profiles):
+    """A base model listed under its family's Index file is compared, but every row names the other model."""
+    base = next(r for r in loader.load() if r.id == "llama-2-7b")
+    moved = base.model_copy(update={"listed_in": {**base.listed_in, "osai-index": "llama-2-chat"}})
+    a = service.assess_release(moved)
+    rows = disagreements.rows([a])
+    assert rows and not disagreements.same_end_model(moved)
+    assert all(r.decided_by.startswith("another end model") and "Llama-2-70B-Chat" in r.decided_by for r in rows)
+    assert disagreements.agreement([a]).shared == 0
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Llama 2 Chat", "llama-2-70b-chat"), ("OLMo 7B Instruct", "olmo-7b-instruct"),
+    ("Mixtral 8x7B Instruct", "mixtral-8x7b-instruct"), ("Gemma 7B Instruct", "gemma-7b-it"),
+    ("BLOOMZ", "bloomz-p3"), ("Meta-Llama-3-70B-Instruct", "llama-3-70b-instruct"),
+])
+def test_show_finds_the_chat_and_instruct_models_by_the_names_people_type(cli, typed, expected):
+    res = cli("show", typed, "--format", "json")
+    assert res.code == 0, res.err
+    shown = res.json()
+    assert shown["id"] == expected
+    base = next(r for r in loader.load() if r.id == expected).base_model
+    assert base is not None and base.id != expected
