@@ -46,6 +46,12 @@ def printable(value: object) -> str:
     return _UNSAFE.sub(_escape, value if isinstance(value, str) else str(value))
 
 
+def printable_cell(value: object) -> str:
+    """`printable`, but line breaks kept: a table cell may hold several lines (a renderer's own,
+    or a file name's, which can only make the cell taller, never hide or rewrite text)."""
+    return "\n".join(printable(part) for part in (value if isinstance(value, str) else str(value)).split("\n"))
+
+
 def printable_lines(lines: list[str]) -> str:
     """Lines of rendered text joined, each made `printable` but its newlines kept; ends with one."""
     return "".join(printable(part) + "\n" for line in lines for part in line.split("\n"))
