@@ -148,4 +148,6 @@ def fail(message: str) -> None:
 
 
 def print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    from ..report.safe_text import json_dumps  # any value serialised; C1 and bidi escaped
+
+    sys.stdout.write(json_dumps(obj) + "\n")
