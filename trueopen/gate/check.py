@@ -121,7 +121,7 @@ def _rights(policy: Policy, subject: Subject, where: Location | None) -> list[Re
         clause = f" ({answers.title or answers.license} {a.clause})" if a.clause else ""
         cond = f" Conditions: {'; '.join(a.conditions)}." if a.conditions and a.outcome == "conditional" else ""
         out.append(Result(f"right-{q.replace('_', '-')}", "error", f"{q.replace('_', '-')}: {a.outcome}{clause}. "
-                          f"{a.summary}{cond}", where))
+                          f"{a.summary}{cond}", subject.clause_at(where, a.clause)))
     return out
 
 

@@ -49,9 +49,40 @@ class Subject:
     def license(self) -> str | None:
         return weights_license(self.assessment.release)
 
+    def clause_at(self, loc: Location | None, clause: str | None) -> Location | None:
+        """The line of a clause (§2, §1.b.v) in a license text the location points at; the location
+        itself when it is a card field, a catalog entry, or the clause cannot be found."""
+        if loc is None or not clause or loc.field or self.audit is None or "://" in loc.path:
+            return loc
+        try:
+            with open(loc.path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(TEXT_LIMIT)
+        except OSError:
+            return loc
+        line = clause_line(text, clause)
+        return Location(loc.path, line) if line else loc
+
     def where(self, rel: str, line: int | None = None, field_name: str | None = None) -> Location:
         """A file of the audited source as a Location."""
         return Location(str(self.local.get(rel, rel)), line, field_name)
+
+
+TEXT_LIMIT = 1024 * 1024
+
+
+def clause_line(text: str, clause: str) -> int | None:
+    """Where a numbered clause starts in a license text: `§1.b.v` is item `v.` after `b.` after `1.`."""
+    parts = [p for p in clause.lstrip("§").strip().split(".") if p]
+    if not parts or not all(re.fullmatch(r"[0-9]+|[a-z]|[ivx]+", p) for p in parts):
+        return None
+    lines = text.splitlines()
+    at = 0
+    for p in parts:
+        pattern = re.compile(r"^\s*\(?" + re.escape(p) + r"[.)]\s")
+        at = next((i for i in range(at, len(lines)) if pattern.match(lines[i])), -1)
+        if at < 0:
+            return None
+    return at + 1
 
 
 def catalog_lines(text: str, license_id: str | None) -> tuple[int, int | None]:
