@@ -80,6 +80,17 @@ def bom(
     _write(bom_cyclonedx.dumps(doc), output)
 
 
+def folders_of(files: list[str]) -> list[str]:
+    """The folders holding changed files, each once, in the order first seen."""
+    out: list[str] = []
+    for f in files:
+        p = Path(f)
+        folder = str(p if p.is_dir() else p.parent)
+        if folder not in out:
+            out.append(folder)
+    return out
+
+
 class _HashBar:
     """A rich progress bar over all bytes to hash, started when the total is known."""
 
@@ -113,6 +124,9 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="table, json, md or sarif"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write to FILE instead of standard output"),
     init: bool = typer.Option(False, "--init", help="write a commented starter policy to --policy and stop"),
+    changed_files: bool = typer.Option(False, "--changed-files",
+                                       help="the arguments are changed files (pre-commit): check each folder "
+                                            "holding them, once"),
     offline: bool = typer.Option(False, "--offline", help="never use the network"),
 ) -> None:
     """Check models against a policy: verdicts, licenses, the rights you need, weight formats,
@@ -138,6 +152,10 @@ def check(
             fail(f"{policy}: cannot write: {exc.strerror or exc}")
         err.print(f"wrote a starter policy to {policy}", highlight=False, markup=False)
         return
+    if changed_files:
+        targets = folders_of(targets or [])
+        if not targets:
+            return
     if not targets:
         fail("name at least one model or source to check (or --init to write a starter policy)")
     try:
