@@ -102,10 +102,11 @@ class _HashBar:
         if rel is None:
             if total <= 0:
                 return
+            from rich.console import Console
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
             self._progress = Progress(TextColumn("hashing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                                      console=err._console if err._console else None, transient=True)
+                                      console=Console(stderr=True), transient=True)
             self._progress.start()
             self._task = self._progress.add_task("hashing", total=total)
         elif self._progress is not None:
