@@ -144,3 +144,18 @@ def test_bom_of_an_unknown_model_is_one_line_and_exit_2():
     r = run_cli("bom", "no-such-model-xyz")
     assert r.code == 2
     assert r.err.count("\n") == 1 and "no-such-model-xyz" in r.err and "Traceback" not in r.err
+
+
+def test_a_fine_tune_depends_on_its_base_model_with_the_base_license():
+    from trueopen import service
+    from trueopen.licenses.rights import weights_license
+
+    doc = service.bom(["olmo-7b-instruct"])
+    assert cdx_errors(json.dumps(doc)) is None
+    base = loader.find(loader.find("olmo-7b-instruct").base_model.id)
+    comps = {c["bom-ref"]: c for c in doc["components"]}
+    deps = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    assert deps["model:olmo-7b-instruct"] == [f"model:{base.id}"]
+    assert comps[f"model:{base.id}"]["licenses"] == [{"license": {"id": weights_license(base)}}]
+    assert props(comps[f"model:{base.id}"])["trueopen:role"] == "base model"
+    assert props(comps[f"model:{base.id}"])["trueopen:evidence"].startswith("http")

@@ -127,6 +127,20 @@ def test_policy_errors_name_line_and_field(tmp_path: Path, text: str, where: str
     assert str(exc.value).startswith(str(pol)) and where in str(exc.value) and "\n" not in str(exc.value)
 
 
+def test_missing_or_non_yaml_policy_is_one_line(tmp_path: Path):
+    from trueopen.errors import InputError
+    from trueopen.gate import policy
+
+    with pytest.raises(InputError, match="no such file"):
+        policy.load(tmp_path / "absent.yaml")
+    (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00rights")
+    with pytest.raises(InputError, match="not UTF-8"):
+        policy.load(tmp_path / "bin.yaml")
+    (tmp_path / "list.yaml").write_text("- commercial\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a mapping"):
+        policy.load(tmp_path / "list.yaml")
+
+
 def test_exceptions_excuse_until_they_expire(tmp_path: Path):
     later, earlier = date.today() + timedelta(days=30), date.today() - timedelta(days=1)
     pol = write(tmp_path / "p.yaml", USERS_800M + f"exceptions:\n  - {{model: llama-2-7b, reason: separate deal, "

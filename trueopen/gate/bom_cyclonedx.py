@@ -110,7 +110,7 @@ def _add_model(bom, f: BomFacts, known: dict, cards: dict) -> None:
         bid, bname, blic = f.base
         deps.append(once(f"model:{bid}", lambda: Component(
             type=ComponentType.MACHINE_LEARNING_MODEL, name=bname, bom_ref=f"model:{bid}",
-            licenses=_licenses(blic), properties=_props([("role", "base model")]))))
+            licenses=_licenses(blic), properties=_props([("role", "base model"), ("evidence", f.base_evidence)]))))
     bom.register_dependency(model, deps)
     for c in deps:
         bom.register_dependency(c, [])

@@ -59,6 +59,7 @@ class BomFacts:
     links: list[tuple[str, str, str]]  # kind (CycloneDX reference type), url, comment
     weight_files: list[WeightFileFact] = field(default_factory=list)
     base: tuple[str, str, LicenseFact | None] | None = None  # id, name, license
+    base_evidence: str | None = None  # where the base model was named
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # key, url, as-of date
     origin: str = "catalog"  # catalog | audit
     origin_path: str | None = None
@@ -134,17 +135,24 @@ def gather(subject: Subject, hashes: dict[str, str] | None = None, base: Release
         for w in subject.audit.weight_files:
             files.append(WeightFileFact(w.rel, w.bytes, w.format, w.unsafe, (hashes or {}).get(w.rel),
                                         subject.where(w.rel)))
-    base_fact = None
+    base_fact, base_ev = None, None
     if r.base_model is not None:
         base_fact = (base.id if base else r.base_model.id, base.name if base else r.base_model.id,
                      license_fact(_weights_license(base)) if base else None)
+        fact = subject.audit.facts.get("base_model") if subject.audit is not None else None
+        if fact is not None and fact.evidence:
+            e = fact.evidence[0]
+            base_ev = str(subject.where(e.path, e.line, e.field))
+        elif r.base_model.source in r.sources:
+            s = r.sources[r.base_model.source]
+            base_ev = f"{s.url} (as of {s.as_of})"
     return BomFacts(
         release=r, license=license_fact(subject.license), license_at=subject.license_at,
         verdict=a.verdict.level, verdict_reasons=a.verdict.reasons, mof_label=a.mof.label,
         mof_progress=dict(a.mof.progress), osaid=osaid, osaid_unmet=[c.id for c in a.osaid.unmet],
         task=task or r.type, architecture=_architecture(subject), datasets=datasets, datasets_source=ds_source,
         benchmarks=[(b.name, f"{b.score:g}{b.unit if b.unit == '%' else ' ' + b.unit}", b.setting) for b in r.benchmarks],
-        restrictions=_restrictions(subject.license), links=_links(subject), weight_files=files, base=base_fact,
+        restrictions=_restrictions(subject.license), links=_links(subject), weight_files=files, base=base_fact, base_evidence=base_ev,
         sources=[(k, s.url, s.as_of.isoformat()) for k, s in r.sources.items()],
         origin=r.origin.kind if r.origin else "catalog", origin_path=r.origin.path if r.origin else None,
     )
