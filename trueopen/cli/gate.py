@@ -35,6 +35,11 @@ def _status():
     return progress
 
 
+def _clear_status() -> None:
+    if sys.stderr.isatty():
+        err.print(" " * 60, end="\r")
+
+
 def _write(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -75,6 +80,7 @@ def bom(
     finally:
         if bar:
             bar.close()
+        _clear_status()
     from ..gate import bom_cyclonedx
 
     _write(bom_cyclonedx.dumps(doc), output)
@@ -163,6 +169,8 @@ def check(
         reports = service.check(targets, policy, offline=True if offline else None, progress=_status())
     except TrueopenError as exc:
         fail(str(exc))
+    finally:
+        _clear_status()
     from ..gate import render, sarif
 
     if format is CheckFormat.sarif:

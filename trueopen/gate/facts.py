@@ -89,7 +89,7 @@ def _restrictions(key: str | None) -> list[Restriction]:
 
 
 def _architecture(subject: Subject) -> str | None:
-    comp = subject.assessment.release.component(mofc.BY_NAME["Model architecture"].name)
+    comp = subject.assessment.release.component(mofc.ARCHITECTURE)
     for ev in comp.evidence if comp else []:
         m = re.match(r"architecture (\S+)", ev.detail)
         if m:
@@ -101,7 +101,7 @@ def _links(subject: Subject) -> list[tuple[str, str, str]]:
     r = subject.assessment.release
     out = [(DOC_KINDS.get(d.kind, "documentation"), d.url, d.kind + (f": {d.title}" if d.title else ""))
            for d in r.documentation]
-    weights = r.component("Model parameters (Final)")
+    weights = r.component(mofc.WEIGHTS)
     if weights is not None and weights.location and re.match(r"https?://", weights.location):
         out.append(("distribution", weights.location, "weights"))
     if subject.audit is not None and re.match(r"https?://", subject.audit.snapshot.url):
