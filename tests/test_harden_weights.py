@@ -285,7 +285,7 @@ def test_a_compression_bomb_is_opened_only_a_window_deep(tmp_path: Path):
                   "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)", str(path), timeout=300)
     found, peak_mb = proc.stdout.split()
     assert proc.returncode == 0 and found == "True"
-    assert int(peak_mb) < 150  # the 200 MB behind the opcode were never inflated
+    assert int(peak_mb) < 250  # inflating the 200 MB behind the opcode would pass 280 MB
 
 
 def test_torch_zip_pickle_after_ten_thousand_members(tmp_path: Path):
