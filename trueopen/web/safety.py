@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
+
 MAX_BODY = 1024 * 1024  # a license text or model card is far smaller; anything bigger is refused
 
 # Everything comes from this server; no inline script or style, no frames, forms post here only.
@@ -19,8 +21,11 @@ HEADERS = [
 TOO_LARGE = f"request body is larger than {MAX_BODY // 1024 // 1024} MB; license texts and model cards are smaller"
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised while reading a body that turns out too large; the app's HTTP error handler answers."""
+
+    def __init__(self):
+        super().__init__(413, TOO_LARGE)
 
 
 class Guard:

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from .. import columns
+from .. import columns, components
 from ..errors import NotFound, TrueopenError
 from .store import dumps
 
@@ -39,6 +39,7 @@ def env() -> Environment:
                     trim_blocks=True, lstrip_blocks=True)
     e.filters["safe_url"] = safe_url
     e.globals["cols"] = columns
+    e.globals["mof_class_of"] = lambda name: components.BY_NAME[name].mof_class
     e.filters["outcome"] = lambda v: OUTCOME_CLASS.get(str(v), "")
     e.filters["pct"] = lambda x: f"{x:.0f}%" if x == int(x) else f"{x:.1f}%"
     e.filters["params"] = lambda n: (f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M") if n else ""
