@@ -261,5 +261,8 @@ def test_serve_refuses_a_port_in_use(cli):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
-        run = cli("serve", "--port", str(s.getsockname()[1]))
-    assert run.code != 0 and "Traceback" not in run.err
+        port = s.getsockname()[1]
+        run = cli("serve", "--port", str(port))
+    assert run.code == 2 and "Traceback" not in run.err
+    assert run.err.strip().splitlines() == [f"trueopen: error: serve: cannot listen on 127.0.0.1:{port}: "
+                                            "Address already in use"]

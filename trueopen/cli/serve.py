@@ -29,8 +29,25 @@ def serve(
         from ..web.app import create_app
     except ImportError as exc:
         fail(f"serve: missing a dependency ({exc.name}); reinstall trueopen")
+    _check_address(host, port)  # before the catalog is assessed: a busy port is known at once
     err.print(f"assessing the catalog; then serving on http://{host}:{port}/", highlight=False, markup=False)
     try:
         uvicorn.run(create_app(), host=host, port=port, log_level="warning", server_header=False)
-    except OSError as exc:
-        fail(f"serve: cannot listen on {host}:{port}: {exc.strerror or exc}")
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot start, after logging why
+        if exc.code:
+            fail(f"serve: cannot listen on {host}:{port}")
+
+
+def _check_address(host: str, port: int) -> None:
+    import socket
+
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        fail(f"serve: --host {host}: not an address this machine can listen on ({exc})")
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as exc:
+            fail(f"serve: cannot listen on {host}:{port}: {exc.strerror or exc}")
