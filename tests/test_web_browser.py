@@ -1,8 +1,8 @@
 """`trueopen serve` in a real browser: headless Chromium (Debian's package) driven by Playwright.
 
 What a person sees: the catalog and its filters, a model's verdict and reasons, three models side
-by side, a pasted license named with what it allows. In CI (CI set) a missing browser fails the
-run; elsewhere the tests are skipped with the command that installs it.
+by side, a pasted license named with what it allows. A missing browser fails the tests, naming
+the command that installs it: they are never skipped. The README's test command installs it.
 """
 
 from __future__ import annotations
@@ -23,10 +23,18 @@ INSTALL = "apt-get install -y chromium; pip install -e '.[test]'"
 
 
 def _missing(what: str) -> None:
-    message = f"browser tests need {what} ({INSTALL})"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    pytest.fail(f"browser tests need {what}: {INSTALL}")
+
+
+def test_ci_runs_the_readme_test_command_which_installs_chromium():
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("Install and run the whole test suite", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    ci = [line for line in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines() if "pytest" in line]
+    assert ci == [block]
+    assert "apt-get install -y chromium" in block and ".[test]" in block
 
 
 @pytest.fixture(scope="module")
