@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from starlette.exceptions import HTTPException
 
@@ -40,14 +41,16 @@ class Guard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = False
+        t0 = time.perf_counter()
 
         async def send_with_headers(message):
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
                 names = {k for k, _ in HEADERS}
+                took = f"app;dur={(time.perf_counter() - t0) * 1000:.2f}".encode()  # read by bench/web_load.py
                 message = {**message, "headers": [*(h for h in message.get("headers", []) if h[0] not in names),
-                                                  *HEADERS]}
+                                                  *HEADERS, (b"server-timing", took)]}
             await send(message)
 
         declared = dict(scope.get("headers") or []).get(b"content-length")

@@ -23,6 +23,7 @@ class Store:
     the server runs, so nothing here needs invalidating."""
 
     by_id: dict[str, Assessment] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # rendered model pages by id, filled on first view
 
     @classmethod
     def load(cls) -> "Store":

@@ -32,7 +32,7 @@ def models(request: Request, q: str = "", verdict: str = "", producer: str = "",
 
 
 @router.get("/models/{model:path}", summary="`trueopen show MODEL --format json` (a family name gives the family)")
-def model(request: Request, model: str) -> Response:
+async def model(request: Request, model: str) -> Response:
     store = _store(request)
     cached = store.show_json.get(model)
     if cached is not None:

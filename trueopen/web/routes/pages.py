@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ... import service
 from ...errors import TrueopenError
@@ -37,15 +37,22 @@ def catalog(request: Request) -> Response:
 
 
 @router.get("/models/{model:path}")
-def model(request: Request, model: str) -> Response:
-    found = _store(request).lookup(model)
+async def model(request: Request, model: str) -> Response:
+    """Async and cached: the busiest page does no work twice and never waits for a thread."""
+    store = _store(request)
+    html = store.pages.get(model)
+    if html is not None:
+        return HTMLResponse(html)
+    found = store.lookup(model)
     if isinstance(found, service.FamilyView):
         return page("family.html.j2", view=found)
     r = found.release
     if model != r.id:  # one address per release
         return RedirectResponse(f"/models/{quote(r.id)}", status_code=307)
     answers = rights_mod.for_release(r, [q for q in rights_mod.QUESTIONS if q != "users"])
-    return page("model.html.j2", a=found, r=r, rights=answers)
+    response = page("model.html.j2", a=found, r=r, rights=answers)
+    store.pages[r.id] = response.body.decode()
+    return response
 
 
 @router.get("/compare")
