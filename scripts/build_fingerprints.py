@@ -68,6 +68,7 @@ class Pinned(NamedTuple):
     path: str
     start: str | None = None  # the line the document starts with
     until: str | None = None  # the line the next document starts with
+    lines: str | None = None  # the document's lines in the file ("44-84"), when the file holds two
 
 
 OVERLAY, OVERLAY_AT = "orsonteodoro/oiledmachine-overlay", "1b888cc52413458b434a0a0e4dd3ca11a12c72f8"
@@ -80,6 +81,11 @@ GIT = [
            "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama2/USE_POLICY.md"),
     Pinned("LicenseRef-llama3-aup", "Meta Llama 3 Acceptable Use Policy", "meta-llama/llama-models",
            "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/USE_POLICY.md"),
+    # The same policy as Llama 3's LICENSE appends it ("Meta Llama 3" where USE_POLICY.md says
+    # "Llama 3"): without it, the appended copy came out nearest to the Llama 4 policy.
+    Pinned("LicenseRef-llama3-aup", "Meta Llama 3 Acceptable Use Policy (as appended to the license)",
+           "meta-llama/llama-models", "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3/LICENSE",
+           start="Meta Llama 3 Acceptable Use Policy", lines="44-84"),
     Pinned("LicenseRef-llama3.1-aup", "Llama 3.1 Acceptable Use Policy", "meta-llama/llama-models",
            "a9c89c471f793423afd4cc3ca8671d6e56fe64cb", "models/llama3_1/USE_POLICY.md"),
     Pinned("LicenseRef-llama3.2-aup", "Llama 3.2 Acceptable Use Policy", "meta-llama/llama-models",
@@ -192,6 +198,9 @@ def sources(scancode: Path, mirror: Path) -> list[tuple[dict, str]]:
         if pin.until:
             text = text[: text.index("\n" + pin.until + "\n") + 1]
         url = GH_URL.format(repo=pin.repo, commit=pin.commit, path=pin.path)
+        if pin.lines:
+            first, _, last = pin.lines.partition("-")
+            url += f"#L{first}-L{last}"
         out.append((record(pin.key, pin.title, url, text), text))
     for g in GATED:
         text = gated_prompt(git_text(mirror, g.repo, g.commit, g.path), g.first_line, g.last_sentence)

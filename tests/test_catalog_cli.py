@@ -16,7 +16,8 @@ def test_llama_2_is_restricted_weights_and_says_why(cli):
     assert a["verdict"]["level"] == "restricted-weights"
     reasons = " ".join(a["verdict"]["reasons"])
     assert "not OSI-approved" in reasons and "700M monthly users" in reasons
-    assert "acceptable-use policy" in reasons and "Training data and training code" in reasons
+    assert "acceptable-use policy" in reasons and "Training, data-processing and evaluation code are not released" in reasons
+    assert "the training data is not disclosed" in reasons
     unmet = {c["id"] for c in a["osaid"]["unmet"]}
     assert {"L-USE", "L-MOD", "P-TERMS", "C-TRAIN", "D-DESC", "L-PERM"} <= unmet
     assert a["osaid"]["conformant"] is False

@@ -78,13 +78,16 @@ def test_mixture_of_experts_entries_give_total_and_active_parameters():
 
 def test_benchmarks_let_open_and_closed_be_compared_over_time():
     """MMLU scores are recorded for open and closed releases across years, each with its source."""
-    by_kind: dict[bool, set[int]] = {True: set(), False: set()}
-    for r in loader.load():
+    from trueopen import service
+
+    by_kind: dict[str | None, set[int]] = {"open": set(), "closed": set(), "restricted": set(), None: set()}
+    for a in service.all_assessments():
+        r = a.release
         for b in r.benchmarks:
             assert b.source in r.sources
             if b.name == "MMLU" and r.released:
-                by_kind[bool(producers.is_open(r))].add(r.released.date.year)
-    assert len(by_kind[True]) >= 3 and len(by_kind[False]) >= 2
+                by_kind[producers.openness(a.verdict.level)].add(r.released.date.year)
+    assert len(by_kind["open"]) >= 3 and len(by_kind["closed"]) >= 2
 
 
 @pytest.mark.parametrize("producer,first,expect_in", [
@@ -113,15 +116,7 @@ def test_producers_command_reads_strategies_off_release_history(cli):
     res = cli("producers", "--format", "json")
     assert res.code == 0, res.err
     rows = {p["id"]: p for p in res.json()}
-    for p in rows.values():
-        kinds = [r["access"] in ("download", "gated") for r in p["releases"]
-                 if r["released"] and r["access"] not in (None, "none")]
-        if kinds and all(kinds):
-            assert p["strategy"] == "always open"
-        elif kinds and not any(kinds):
-            assert p["strategy"] == "always closed"
-        elif kinds:
-            assert p["strategy"].startswith("open to" if kinds[0] else "closed to") or p["strategy"] == "mixed"
+    # strategies read the verdicts `list` shows: tests/test_producers_truth.py walks every producer
     assert rows["anthropic"]["strategy"] == "always closed"
     assert rows["openai"]["strategy"].startswith("open to")
     one = cli("producers", "baidu")
@@ -129,23 +124,6 @@ def test_producers_command_reads_strategies_off_release_history(cli):
     assert cli("producers", "nosuchlab").code == 2
     typo = cli("list", "--producer", "opnai")
     assert typo.code == 2 and "Did you mean: openai?" in typo.err
-
-
-def _rel(id: str, d: str, weights: str, api: bool = True) -> Release:
-    return Release.model_validate({"id": id, "name": id, "producer": "X", "released": {"date": d, "source": "s"},
-                                   "access": {"weights": weights, "api": api, "source": "s"},
-                                   "sources": {"s": {"url": "https://example.org", "as_of": "2026-01-01"}}})
-
-
-def test_strategy_rules_on_hand_built_histories():
-    assert producers.strategy([_rel("a", "2020-01-01", "download"), _rel("b", "2024-01-01", "none")]) == "open to closed"
-    assert producers.strategy([_rel("a", "2020-01-01", "none"), _rel("b", "2024-01-01", "gated"),
-                               _rel("c", "2024-03-01", "none")]) == "closed to mixed"
-    assert producers.strategy([_rel("a", "2020-01-01", "none"), _rel("b", "2024-01-01", "download")]) == "closed to open"
-    assert producers.strategy([_rel("a", "2020-01-01", "gated")]) == "always open"
-    assert producers.strategy([]) == "unknown"
-    retired = _rel("r", "2019-01-01", "none", api=False)  # no API, no product: says nothing about strategy
-    assert producers.strategy([retired, _rel("b", "2024-01-01", "download")]) == "always open"
 
 
 def test_every_release_names_a_known_producer_and_ids_are_unique():
@@ -316,8 +294,12 @@ def test_gap_shows_best_open_and_closed_score_per_year(cli):
     assert res.code == 0, res.err
     rows = res.json()
     assert [r["year"] for r in rows] == sorted({r["year"] for r in rows}) and len(rows) >= 3
-    scores = {(r.released.date.year, r.access.weights != "none", r.id): b.score
-              for r in loader.load() if r.released and r.access for b in r.benchmarks if b.name == "MMLU"}
+    from trueopen import service
+
+    level = {a.release.id: a.verdict.level for a in service.all_assessments()}
+    scores = {(r.released.date.year, level[r.id] in ("open-source", "open-weights"), r.id): b.score
+              for r in loader.load() if r.released and level[r.id] in ("open-source", "open-weights", "closed")
+              for b in r.benchmarks if b.name == "MMLU"}
     both = 0
     for row in rows:
         for kind, cell in ((True, row["open"]), (False, row["closed"])):

@@ -111,4 +111,4 @@ def test_bad_input_is_one_line_and_exit_2(cli, tmp_path):
     r = cli("compare", "llama-3.1-8b", "Llama 3.1 8B")
     assert r.code == 2 and "more than once" in r.err
     r = cli("compare", *TRIO, "--format", "html", "-o", str(tmp_path))
-    assert r.code == 2 and "not a regular file" in r.err
+    assert r.code == 2 and "regular files only" in r.err

@@ -105,3 +105,51 @@ def test_a_user_cap_counts_one_kind_of_user():
         with pytest.raises(ValidationError):
             UserCap(summary="a cap", **counts)
     assert (UserCap(summary="a cap", daily_active_users=5).per, UserCap(summary="a cap", monthly_active_users=7).count) == ("daily", 7)
+
+
+# --- expressions, unknown licenses, obligations (issue 18, item 8) ---------------------------
+
+def test_an_or_expression_takes_the_most_permissive_choice(cli):
+    r = cli("can", "Apache-2.0 OR MIT", "--format", "json")
+    assert r.code == 0, r.err
+    answers = r.json()["answers"]
+    assert answers["commercial"]["outcome"] == "allowed"
+    gemma_or_apache = cli("can", "LicenseRef-gemma OR Apache-2.0", "--distill", "--format", "json")
+    assert gemma_or_apache.code == 0
+    distill = gemma_or_apache.json()["answers"]["distill"]
+    assert distill["outcome"] == "allowed" and "Apache-2.0" in distill["summary"]
+
+
+def test_an_and_expression_applies_every_license(cli):
+    r = cli("can", "MIT AND CC-BY-NC-4.0", "--commercial", "--format", "json")
+    assert r.code == 1  # the non-commercial part forbids it, whatever MIT allows
+    a = r.json()["answers"]["commercial"]
+    assert a["outcome"] == "forbidden" and "CC-BY-NC-4.0" in a["summary"]
+    assert cli("can", "MIT AND LicenseRef-nosuch", "--commercial").code == 2
+
+
+def test_no_allowed_answer_for_a_model_whose_license_is_unknown():
+    from trueopen import service
+    from trueopen.catalog import loader
+    from trueopen.licenses import rights, terms
+
+    unknown = [r for r in loader.load() if terms.lookup(rights.weights_license(r) or "") is None
+               and terms.canonical(rights.weights_license(r) or "") is None]
+    assert any(r.id == "gemma-4-31b" for r in unknown)
+    for r in unknown:
+        res = service.can(r.id, list(rights.QUESTIONS), 1000)
+        assert all(a.outcome in ("unclear", "forbidden") for a in res.answers.values()), r.id
+
+
+def test_allowed_answers_name_the_duties_that_come_with_them(cli):
+    agpl = cli("can", "AGPL-3.0-only", "--on-prem", "--format", "json").json()["answers"]["on_prem"]
+    assert agpl["outcome"] == "allowed" and any("network" in o for o in agpl["obligations"])
+    sa = cli("can", "CC-BY-SA-4.0", "--fine-tune", "--format", "json").json()["answers"]["fine_tune"]
+    assert sa["outcome"] == "allowed" and any("share-alike" in o for o in sa["obligations"])
+    kimi = cli("can", "kimi-k2", "--commercial", "--format", "json")
+    a = kimi.json()["answers"]["commercial"]
+    assert a["outcome"] == "allowed" and any("Kimi K2" in o for o in a["obligations"])
+    mit = cli("can", "MIT", "--commercial", "--format", "json").json()["answers"]["commercial"]
+    assert mit["obligations"] == []  # nothing is owed for using MIT software in a product
+    table = cli("can", "AGPL-3.0-only", "--on-prem", env={"COLUMNS": "120"})
+    assert "duty: network use" in table.out

@@ -185,6 +185,6 @@ def test_charts_render(page):
     assert dots.count() == len(dated) > 50
     page.goto("/gap?benchmark=MMLU")
     rows = _api(page, "/api/gap?benchmark=MMLU")
-    points = sum(1 for r in rows for k in ("open", "closed") if r[k])
+    points = sum(1 for r in rows for k in ("open", "restricted_weights", "closed") if r[k])
     assert page.locator("svg.chart circle.dot").count() == points
     assert page.problems == []

@@ -13,7 +13,8 @@ import re
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 from . import components as mofc
 from .errors import InputError
@@ -164,12 +165,17 @@ class TrainingData(_Fact):
     datasets: list[str] = Field(default_factory=list)
 
 
+Withheld = Literal["architecture", "parameter count", "training data", "training compute", "evaluation"]
+
+
 class DocLink(_Strict):
     kind: DocKind
     url: str = Field(min_length=1)
     as_of: date
     title: str | None = None
     peer_reviewed: bool = False
+    withholds: list[Withheld] = Field(
+        default_factory=list, description="what the document says it leaves out (GPT-4's report: architecture)")
 
 
 class Package(_Fact):
@@ -232,6 +238,16 @@ class Release(_Strict):
     sources: dict[str, Source] = Field(default_factory=dict)
     origin: Origin | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical_licenses(cls, data: object, info: ValidationInfo) -> object:
+        """One license string, one spelling: ODC-BY-1.0 reads as ODC-By-1.0 and a known name as
+        its record's key, so every framework looks up the same terms. MOF release files keep
+        their strings as written (context exact_licenses), since MOT matches them exactly."""
+        if info.context and info.context.get("exact_licenses"):
+            return data
+        return canonical_licenses(data)
+
     @field_validator("id")
     @classmethod
     def _id_shape(cls, v: str) -> str:
@@ -290,12 +306,57 @@ class Release(_Strict):
         return [d for d in self.documentation if d.kind in kinds]
 
 
-def release_from_data(data: object, source_name: str) -> Release:
-    """Validate parsed YAML/JSON into a Release; errors name the file and the field."""
+GLOBAL_LICENSE_TYPES = ("distribution", "code", "data", "document")
+
+
+def license_fields(data: object) -> list[tuple[str, str]]:
+    """(field, license string) for every license a parsed release names, as written."""
+    out: list[tuple[str, str]] = []
+    if not isinstance(data, dict):
+        return out
+    comps = data.get("components")
+    for i, c in enumerate(comps if isinstance(comps, list) else []):
+        if isinstance(c, dict) and isinstance(c.get("license"), str) and c["license"] not in NO_LICENSE:
+            out.append((f"components[{i}].license", c["license"]))
+    lic = data.get("license")
+    for kind in GLOBAL_LICENSE_TYPES:
+        g = lic.get(kind) if isinstance(lic, dict) else None
+        if isinstance(g, dict) and isinstance(g.get("name"), str) and g["name"]:
+            out.append((f"license.{kind}.name", g["name"]))
+    return out
+
+
+def canonical_licenses(data: object) -> object:
+    """A copy of parsed release data with every license string in its one spelling (when known)."""
+    from .licenses.terms import canonical
+
+    changes = {f: canonical(v) for f, v in license_fields(data)}
+    changes = {f: v for f, v in changes.items() if v is not None}
+    if not changes:
+        return data
+    assert isinstance(data, dict)
+    data = dict(data)
+    if isinstance(data.get("components"), list):
+        data["components"] = [
+            {**c, "license": changes.get(f"components[{i}].license", c.get("license"))} if isinstance(c, dict) else c
+            for i, c in enumerate(data["components"])]
+    if isinstance(data.get("license"), dict):
+        lic = dict(data["license"])
+        for kind in GLOBAL_LICENSE_TYPES:
+            new = changes.get(f"license.{kind}.name")
+            if new is not None:
+                lic[kind] = {**lic[kind], "name": new}
+        data["license"] = lic
+    return data
+
+
+def release_from_data(data: object, source_name: str, exact_licenses: bool = False) -> Release:
+    """Validate parsed YAML/JSON into a Release; errors name the file and the field. License
+    strings are canonicalised unless `exact_licenses` (MOF files, scored as MOT scores them)."""
     if not isinstance(data, dict):
         raise InputError(source_name, f"expected a mapping at the top, found {type(data).__name__}")
     try:
-        return Release.model_validate(data)
+        return Release.model_validate(data, context={"exact_licenses": exact_licenses})
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or None

@@ -82,21 +82,12 @@ def loads(text: str, source: str) -> Any:
 
 def load_file(path: Path) -> Any:
     """Read and parse a YAML file, refusing huge or non-UTF-8 files with a clear error."""
+    from . import safeio
+
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror}") from None
-    if path.is_dir():
+    if safeio.probe(path) == "folder":
         raise InputError(name, "is a folder, expected a YAML file")
-    if size > MAX_BYTES:
-        raise InputError(name, f"file is {size} bytes; YAML inputs are limited to {MAX_BYTES}")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror}") from None
+    raw = safeio.read_bytes(path, MAX_BYTES, what="a YAML input")  # regular files only, capped, never blocks
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

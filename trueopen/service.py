@@ -155,9 +155,11 @@ def producer_summaries(query: str | None = None,
     chosen = [producers.find(query)] if query else list(producers.load())
     out = []
     for p in chosen:
-        mine = producers.releases_of(p, catalog)
+        mine = [get(r) for r in producers.releases_of(p, catalog)]
         if mine or query:
-            out.append(ProducerSummary(p, producers.strategy(mine), [get(r) for r in mine]))
+            # read off the same verdicts `list` shows
+            history = [(a.release.released.date, a.verdict.level) for a in mine if a.release.released]
+            out.append(ProducerSummary(p, producers.strategy(history), mine))
     return out
 
 
@@ -166,6 +168,7 @@ class GapRow:
     year: int
     best_open: tuple[float, str, str | None] | None  # score, release id, setting
     best_closed: tuple[float, str, str | None] | None
+    best_restricted: tuple[float, str, str | None] | None = None  # restricted-weights: its own kind
 
     @property
     def gap(self) -> float | None:
@@ -175,27 +178,31 @@ class GapRow:
 
 
 def benchmark_gap(benchmark: str) -> list[GapRow]:
-    """Best published score per year among releases with weights and among those without: the
-    open/closed gap over time. Scores come as producers and leaderboards reported them, with
-    settings that can differ; each row names the release and setting behind it."""
+    """Best published score per year among open releases (open-source, open-weights), among
+    restricted-weights ones and among closed ones: the open/closed gap over time, by the same
+    verdicts `list` shows (unknown is left out). Scores come as producers and leaderboards
+    reported them, with settings that can differ; each row names the release and setting."""
     want = loader.normalize(benchmark)
-    best: dict[tuple[int, bool], tuple[float, str, str | None]] = {}
+    best: dict[tuple[int, str], tuple[float, str, str | None]] = {}
     names = set()
-    for r in loader.load():
+    catalog = loader.load()
+    for r in catalog:
         names.update(b.name for b in r.benchmarks)
-        if r.released is None or r.access is None:
+        scored = [b for b in r.benchmarks if loader.normalize(b.name) == want]
+        if r.released is None or not scored:
             continue
-        kind = r.access.weights != "none"  # as released: a retired API model still counts as closed
-        for b in r.benchmarks:
-            if loader.normalize(b.name) == want:
-                key = (r.released.date.year, kind)
-                if key not in best or b.score > best[key][0]:
-                    best[key] = (b.score, r.id, b.setting)
+        kind = producers.openness(assess_release(r, catalog).verdict.level)
+        if kind is None:
+            continue
+        for b in scored:
+            key = (r.released.date.year, kind)
+            if key not in best or b.score > best[key][0]:
+                best[key] = (b.score, r.id, b.setting)
     if not best:
         close = difflib.get_close_matches(benchmark, sorted(names), n=3, cutoff=0.4)
         raise NotFound(benchmark, close, what="benchmark")
     years = sorted({y for y, _ in best})
-    return [GapRow(y, best.get((y, True)), best.get((y, False))) for y in years]
+    return [GapRow(y, best.get((y, "open")), best.get((y, "closed")), best.get((y, "restricted"))) for y in years]
 
 
 @dataclass
@@ -255,14 +262,7 @@ class ValidationResult:
 def validate_release(release: Release) -> list[str]:
     """Problems that do not stop loading but make an entry untrustworthy."""
     findings = [f"dated in the future: {d}" for d in loader.future_dates(release)]
-    lic_ids = {c.license for c in release.components if c.license and not c.unlicensed}
-    for g in ("distribution", "code", "data", "document"):
-        gl = release.license.for_type(g)
-        if gl is not None and gl.name:
-            lic_ids.add(gl.name)
-    for lic in sorted(lic_ids):
-        if terms.lookup(lic) is None and not lic.startswith("arXiv"):
-            findings.append(f"license '{lic}' is not known to trueopen's license module")
+    findings += license_findings(release.model_dump(mode="json", exclude_none=True))
     names = [c.name for c in release.components]
     for n in sorted({n for n in names if names.count(n) > 1}):
         findings.append(f"component '{n}' is listed more than once")
@@ -272,6 +272,21 @@ def validate_release(release: Release) -> list[str]:
         findings.append(f"producer '{release.producer}' is not in producers.yaml")
     findings += crosscheck.misquoted(release)
     return findings
+
+
+def license_findings(data: object) -> list[str]:
+    """Every license string in one spelling, with a terms record: the field, what is written,
+    and what to write instead."""
+    from .release import license_fields
+
+    out = []
+    for fld, given in license_fields(data):
+        canonical = terms.canonical(given)
+        if canonical is None:
+            out.append(f"{fld}: license '{given}' has no terms record (add one to licenses/data/terms.yaml)")
+        elif canonical != given:
+            out.append(f"{fld}: license '{given}' is not the canonical spelling; write '{canonical}'")
+    return out
 
 
 def validate(paths: list[Path]) -> list[ValidationResult]:
@@ -292,7 +307,7 @@ def validate(paths: list[Path]) -> list[ValidationResult]:
                 out.append(ValidationResult(str(p), "mof", findings=mf.warnings))
                 continue
             release = release_from_data(data, str(p))
-            findings = validate_release(release)
+            findings = [f for f in license_findings(data) if "canonical" in f] + validate_release(release)
             notes = crosscheck.differences(release)
             if p.parent == loader.data_dir() and release.id != p.stem:
                 findings.append(f"id '{release.id}' differs from the file name '{p.stem}'")
@@ -331,6 +346,8 @@ def can(subject: str, questions: list[str], users: int | None = None):
         named = names.from_tag(subject) or names.from_expression(subject)
         if named is not None and terms.lookup(named.key) is not None:
             return rights.for_license(named.key, questions, users)
+        if named is not None and terms.canonical(named.key) is not None:  # Apache-2.0 OR MIT
+            return rights.for_expression(named.key, questions, users)
         if named is not None:
             raise InputError(subject, f"trueopen has no terms on record for {named.key}") from None
         raise NotFound(subject, not_model.suggestions + _close_license_names(subject), "model or license") from None

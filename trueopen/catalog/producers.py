@@ -20,8 +20,6 @@ from ..errors import InputError, NotFound
 from ..release import Release, Source
 from . import loader
 
-Strategy = Literal["always open", "always closed", "open to closed", "open to mixed",
-                   "closed to open", "closed to mixed", "mixed", "unknown"]
 RECENT = timedelta(days=365)
 
 
@@ -101,30 +99,30 @@ def releases_of(producer: Producer, releases: Iterable[Release]) -> list[Release
     return sorted(mine, key=lambda r: (r.released.date if r.released else date.max, r.name))
 
 
-def is_open(release: Release) -> bool | None:
-    """Weights can be had (downloaded, or after accepting terms): the line that strategies turn on.
-    None when unknown, and for releases with no public channel at all (a paper with its code, a
-    retired or withdrawn model): those say nothing about how the producer ships models."""
-    a = release.access
-    if a is None or (a.weights == "none" and not a.api and not a.product):
-        return None
-    return a.weights in ("download", "gated")
+# The verdict levels as strategies and `gap` count them. `unknown` is never counted as anything.
+OPENNESS = {"open-source": "open", "open-weights": "open", "restricted-weights": "restricted", "closed": "closed"}
 
 
-def strategy(releases: list[Release]) -> Strategy:
-    """From dated releases in order: how the first compares with the last year of releases."""
-    dated = [(r.released.date, is_open(r)) for r in releases if r.released and is_open(r) is not None]
+def openness(level: str) -> str | None:
+    """open / restricted / closed for a verdict level; None for `unknown`."""
+    return OPENNESS.get(level)
+
+
+def strategy(history: list[tuple[date, str]]) -> str:
+    """From (release date, verdict level) pairs: how the first release compares with the last
+    year of releases, in the verdict's own terms (open, restricted, closed); unknown is left out."""
+    dated = sorted((d, k) for d, level in history if (k := openness(level)) is not None)
+    unknown = len(history) - len(dated)
     if not dated:
         return "unknown"
-    dated.sort()
-    kinds = {o for _, o in dated}
-    if kinds == {True}:
-        return "always open"
-    if kinds == {False}:
-        return "always closed"
+    more = f" ({unknown} of {len(history)} unknown)" if unknown else ""
+    kinds = {k for _, k in dated}
+    if len(kinds) == 1:
+        return f"always {dated[0][1]}{more}"
     latest = dated[-1][0]
-    recent = {o for d, o in dated if latest - d <= RECENT}
+    recent = {k for d, k in dated if latest - d <= RECENT}
     first = dated[0][1]
-    if first:
-        return "open to closed" if recent == {False} else "open to mixed" if recent == {True, False} else "mixed"
-    return "closed to open" if recent == {True} else "closed to mixed" if recent == {True, False} else "mixed"
+    if len(recent) > 1:
+        return f"{first} to mixed{more}"
+    (now,) = recent
+    return ("mixed" if now == first else f"{first} to {now}") + more

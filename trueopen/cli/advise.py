@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..errors import TrueopenError
+from ..safeio import write_file
 from .common import app, err, fail, out, print_json, service
 
 
@@ -21,16 +21,15 @@ class CompareFormat(str, Enum):
     html = "html"
 
 
-def _write(text: str, path: Optional[Path]) -> None:
+def _write(text: str, path: Optional[str]) -> None:
+    """Standard output, or a regular file replaced whole (never a device or a folder)."""
     if path is None:
         sys.stdout.write(text)
         return
-    if path.exists() and not path.is_file():
-        fail(f"{path}: not a regular file; give a file name to write")
     try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{path}: cannot write: {exc.strerror or exc}")
+        write_file(path, text.encode("utf-8"))
+    except TrueopenError as exc:
+        fail(str(exc))
     err.print(f"wrote {path}", highlight=False, markup=False)
 
 
@@ -41,7 +40,7 @@ def compare(
                                         help="also answer the user-cap question for N monthly users: 800M, 50k"),
     format: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f",
                                          help="table, md, json (docs/json.md), csv, or html (one self-contained page)"),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="write to this file (default: standard output)"),
+    out_path: Optional[str] = typer.Option(None, "--out", "-o", help="write to this file (default: standard output)"),
 ) -> None:
     """Models side by side: one column per model, one row per fact; rows where they differ are
     marked with *. Verdicts, MOF, OSAID, Index grades and dimensions are the ones `show` gives;

@@ -181,7 +181,8 @@ def validate(
             for n in r.notes if notes else []:
                 out.print(f"{r.path}: note: {n}", highlight=False, markup=False, soft_wrap=True)
         ok = sum(1 for r in results if not r.error and not r.findings)
-        err.print(f"{len(results)} file(s) checked, {ok} clean", highlight=False)
+        if len(results) > 1 or not results[0].error:  # one unreadable file: its error is the one line
+            err.print(f"{len(results)} file(s) checked, {ok} clean", highlight=False)
     if any(r.error for r in results):
         raise typer.Exit(2)
     if any(r.findings for r in results):

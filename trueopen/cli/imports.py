@@ -9,13 +9,14 @@ from typing import List, Optional
 
 import typer
 
-from ..errors import TrueopenError
+from ..errors import InputError, TrueopenError
+from ..safeio import write_file
 from .common import (FORMAT_OPT, Format, fail, print_json, err, import_app, jsonout, markdown, out, service,
                      terminal)
 
 @import_app.command("mof")
 def import_mof(
-    files: List[Path] = typer.Argument(..., help="MOF release files (YAML, in the Model Openness Tool's schema)"),
+    files: List[str] = typer.Argument(..., help="MOF release files (YAML, in the Model Openness Tool's schema)"),
     format: Format = FORMAT_OPT,
 ) -> None:
     """Score Model Openness Framework release files exactly as the Model Openness Tool does.
@@ -28,7 +29,10 @@ def import_mof(
       trueopen import mof Llama-2-7B.yml
       trueopen import mof models/*.yml --format json
     """
-    results = service.import_mof(files)
+    for f in files:
+        if not f.strip():
+            fail(f"{f!r}: an empty file name")
+    results = service.import_mof([Path(f) for f in files])
     if format is Format.json:
         print_json([
             {"path": r.path, "error": r.error, "warnings": r.warnings,
@@ -64,18 +68,41 @@ def _mof_table(results: list) -> None:
                        f"{m.progress[1]:.2f}% · verdict {r.assessment.verdict.level}"), highlight=False)
 
 
-def _write_snapshot(data: dict, out_path: Optional[Path]) -> None:
+def _source(text: str, what: str) -> Path:
+    """The folder or file to import, refused before any service code sees it when it is empty,
+    missing (also: a name too long to exist), or a FIFO, device or socket."""
+    from ..safeio import probe, shown
+
+    if not text.strip():
+        raise InputError(repr(text), f"an empty argument; expected a {what}")
+    found = probe(text)
+    if found in ("folder", "file"):
+        return Path(text)
+    if found == "missing":
+        raise InputError(shown(text), "no such file or folder")
+    raise InputError(shown(text), found.replace("unreadable: ", "cannot read: ") if found.startswith("unreadable")
+                     else f"is {found}; expected a {what}")
+
+
+def _revision(text: Optional[str]) -> Optional[str]:
+    """--revision ends up in every fact's URL: a git revision, checked as such."""
+    if text is None:
+        return None
+    from ..evidence.sources import check_revision
+
+    return check_revision(text, "--revision")
+
+
+def _write_snapshot(data: dict, out_path: Optional[str]) -> None:
     """Write next to the target and rename, so a failed import never leaves half a snapshot."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if out_path is None:
         sys.stdout.write(text)
         return
-    tmp = out_path.with_name(out_path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out_path)
-    except OSError as exc:
-        fail(f"{out_path}: cannot write: {exc.strerror or exc}")
+        write_file(out_path, text.encode("utf-8"))
+    except TrueopenError as exc:
+        fail(str(exc))
 
 
 REVISION_OPT = typer.Option(None, "--revision", help="commit the files were read at (read from .git when there is one)")
@@ -86,9 +113,9 @@ SUMMARY_FORMAT_OPT = typer.Option(None, "--format", "-f", help="a summary in tab
 
 @import_app.command("models.dev")
 def import_models_dev(
-    path: Path = typer.Argument(..., help="a checkout of github.com/anomalyco/models.dev, or its published api.json"),
+    path: str = typer.Argument(..., help="a checkout of github.com/anomalyco/models.dev, or its published api.json"),
     revision: Optional[str] = REVISION_OPT,
-    out_path: Optional[Path] = OUT_OPT,
+    out_path: Optional[str] = OUT_OPT,
     format: Optional[Format] = SUMMARY_FORMAT_OPT,
 ) -> None:
     """Snapshot models.dev's facts (release dates, open weights, limits, first-party prices).
@@ -107,7 +134,8 @@ def import_models_dev(
       trueopen import models.dev api.json --format md   (a dry run: a summary)
     """
     try:
-        data, _ = service.import_catalog("models.dev", path, revision)
+        data, _ = service.import_catalog("models.dev", _source(path, "models.dev checkout or api.json"),
+                                         _revision(revision))
     except TrueopenError as exc:
         fail(str(exc))
     ow = sum(1 for m in data["models"].values() if m.get("open_weights"))
@@ -118,9 +146,9 @@ def import_models_dev(
 
 @import_app.command("osai-index")
 def import_osai_index(
-    path: Path = typer.Argument(..., help="a checkout of github.com/Language-Technology-Assessment/main-database"),
+    path: str = typer.Argument(..., help="a checkout of github.com/Language-Technology-Assessment/main-database"),
     revision: Optional[str] = REVISION_OPT,
-    out_path: Optional[Path] = OUT_OPT,
+    out_path: Optional[str] = OUT_OPT,
     format: Optional[Format] = SUMMARY_FORMAT_OPT,
 ) -> None:
     """Snapshot the Open Source AI Index's grades (12 parameters per model family) and links.
@@ -141,7 +169,8 @@ def import_osai_index(
       trueopen import osai-index ./main-database --format table   (a dry run)
     """
     try:
-        data, problems = service.import_catalog("osai-index", path, revision)
+        data, problems = service.import_catalog("osai-index", _source(path, "checkout of the Index"),
+                                                _revision(revision))
     except TrueopenError as exc:
         fail(str(exc))
     for p in problems:
@@ -152,7 +181,7 @@ def import_osai_index(
         raise typer.Exit(1)
 
 
-def _finish(data: dict, out_path: Optional[Path], format: Optional[Format], counts: list, problems: list,
+def _finish(data: dict, out_path: Optional[str], format: Optional[Format], counts: list, problems: list,
             note: str) -> None:
     """Write the snapshot (to -o, or to stdout unless a table or md summary was asked for), then
     the summary in the format asked."""

@@ -22,32 +22,42 @@ def license_(
     notice, reference, tag), a confidence and the lines. Texts are matched against ScanCode's license
     database and trueopen's fingerprints of AI licenses; nothing is sent anywhere.
 
-    Exit 0 when at least one license is found, 1 when none is, 2 on unreadable input.
+    Exit 0 when at least one license is found, 1 when none is, 2 on unreadable input (a folder's
+    unreadable file is named on standard error, and its other files are still read).
 
     Examples: trueopen license LICENSE; trueopen license ./Llama-3.1-8B; cat NOTICE | trueopen license -;
     trueopen license "Apache-2.0 OR MIT"
     """
+    if not target.strip():
+        fail(f"{target!r}: an empty argument; give a file, a folder, - for standard input, or a license id")
+    stdin_text = None
     if target == "-":
-        stdin_text = sys.stdin.read(4 * 1024 * 1024 + 1)
-        if len(stdin_text) > 4 * 1024 * 1024:
-            fail("-: standard input is larger than 4 MiB, too large for a license text")
-    else:
-        stdin_text = None
+        from ..safeio import read_stdin, text_of
+
+        try:
+            stdin_text = text_of(read_stdin(4 * 1024 * 1024, "a license text"))
+        except TrueopenError as exc:
+            fail(str(exc))
     if sys.stderr.isatty():
         from ..licenses import cache
 
         first = "" if cache.index_ready() else "building the license index, once (about 10 s); "
         err.print(f"{first}matching license texts...", style="dim", end="\r", highlight=False)
+    problems: list[str] = []
     try:
-        found = identify.identify(target, stdin_text)
+        found = identify.identify(target, stdin_text, problems)
     except TrueopenError as exc:
         fail(str(exc))
+    for p in problems:  # files of a folder that could not be read; the others were
+        err.print(f"trueopen: error: {p}", highlight=False, markup=False)
     if format is Format.json:
         print_json([f.to_json() for f in found])
     elif format is Format.md:
         sys.stdout.write(license_report.findings_md(found))
     else:
         license_report.findings(found, out)
+    if problems:
+        raise typer.Exit(2)
     if not found:
         raise typer.Exit(1)
 

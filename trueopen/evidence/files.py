@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .. import safeio
+from ..errors import InputError
 
 MAX_FILES = 100_000  # more than any model repository; a home folder by mistake stops here
 MAX_DEPTH = 32
@@ -38,11 +42,13 @@ class Listing:
     truncated: bool = False
 
 
-def walk(root: Path, allowed: Path | None = None) -> Listing:
-    """Every regular file under `root`, following symlinks only while they stay inside `allowed`
-    (the Hugging Face cache links snapshot files to blobs next to them) and never twice into
-    the same folder, so link loops end."""
-    allowed_real = os.path.realpath(allowed or root)
+def walk(root: Path, allowed: Path | Sequence[Path] | None = None) -> Listing:
+    """Every regular file under `root`, following symlinks only while they stay inside `root` or
+    one of the `allowed` folders (the Hugging Face cache links snapshot files to its blobs folder)
+    and never twice into the same folder, so link loops end. FIFOs, devices and sockets are
+    listed as notices, never as files: reading one would hang or never end."""
+    extra = [] if allowed is None else [allowed] if isinstance(allowed, (str, os.PathLike)) else list(allowed)
+    allowed_real = [os.path.realpath(p) for p in [root, *extra]]
     out = Listing()
     seen_dirs: set[str] = set()
     stack: list[tuple[str, str, int]] = [(os.fspath(root), "", 0)]
@@ -64,7 +70,7 @@ def walk(root: Path, allowed: Path | None = None) -> Listing:
             try:
                 if e.is_symlink():
                     target = os.path.realpath(e.path)
-                    if os.path.commonpath([allowed_real, target]) != allowed_real:
+                    if not any(os.path.commonpath([a, target]) == a for a in allowed_real):
                         out.notices.append((erel, "link points outside the release; not followed"))
                         continue
                     st = os.stat(e.path)  # follows the link; a dangling or looping one raises
@@ -85,19 +91,21 @@ def walk(root: Path, allowed: Path | None = None) -> Listing:
                     out.truncated = True
                     return out
                 out.files.append(FileEntry(erel, st.st_size, Path(e.path)))
+            else:
+                out.notices.append((erel, f"{safeio.kind(st.st_mode)}, not a regular file; not read"))
         stack.extend(reversed(subdirs))
     out.files.sort(key=lambda f: f.rel)
     return out
 
 
 def read_head(entry: FileEntry, n: int) -> bytes:
-    """The first `n` bytes of a local file (b'' when it cannot be read)."""
+    """The first `n` bytes of a local regular file (b'' when it cannot be read, or has become a
+    FIFO or device since the listing)."""
     if entry.local is None:
         return b""
     try:
-        with open(entry.local, "rb") as fh:
-            return fh.read(n)
-    except OSError:
+        return safeio.read_bytes(entry.local, n, cut=True, name=entry.rel)
+    except InputError:
         return b""
 
 

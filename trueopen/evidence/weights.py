@@ -1,6 +1,8 @@
-"""Weight files, read by their headers only: safetensors, GGUF and ONNX are parsed with their own
-libraries; pickle-based files (.bin, .pt, .ckpt, .pkl...) are recognised by their first bytes and
-reported as unsafe, never loaded. Cost grows with the number of files, not with their size."""
+"""Weight files, read by their headers only: safetensors and ONNX are parsed with their own
+libraries after a bounded check of the counts and lengths they declare (headers.py), GGUF by a
+bounded reader using the gguf package's type tables; pickle-based files (every protocol, torch zip
+archives, object arrays in .npy/.npz, compressed pickles) are recognised by their bytes and
+reported as unsafe, never loaded. Cost grows with the number of files and header bytes, not with sizes files declare."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import first_line
+from . import headers
 from .files import FileEntry, read_head
 
 WEIGHT_SUFFIXES = {".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle",
@@ -19,7 +22,9 @@ WEIGHT_SUFFIXES = {".safetensors", ".gguf", ".onnx", ".bin", ".pt", ".pth", ".ck
                    ".mlmodel", ".ggml", ".nemo", ".pdparams"}
 PICKLE_SUFFIXES = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".nemo", ".pdparams"}
 ONNX_PARSE_LIMIT = 256 * 1024 * 1024  # ONNX has no separate header: above this, only the size is reported
-INDEX_LIMIT = 64 * 1024 * 1024
+INDEX_LIMIT = 16 * 1024 * 1024  # the largest real index (about 92,000 tensors) is under 10 MB
+INDEX_CONTAINERS = 10_000  # JSON objects and arrays in an index: a real one has three
+INDEX_DIGITS = 40  # digits in one number of an index: a byte count needs 20
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 CHECKPOINT_DIR = re.compile(r"^(?:.*[-_])?(?:checkpoint|ckpt|step|global[-_]?step|iter|iteration|epoch)[-_]?\d+(?:[-_].*)?$", re.I)
 CHECKPOINT_BRANCH = re.compile(r"^(?:stage\d+[-_])?(?:step|checkpoint|ckpt|iter)[-_]?\d+", re.I)
@@ -88,25 +93,42 @@ def sniff(head: bytes, size: int) -> str | None:
             return "safetensors"
     if len(head) >= 8 and head[4:8] == b"TFL3":
         return "tflite"
+    if headers.is_tar(head):
+        return "tar"
+    if headers.is_old_pickle(head):
+        return "pickle"
     return None
 
 
 def read(entry: FileEntry) -> WeightFile:
     """Read one local weight file's header; never raises for a bad file, reports it."""
-    head = read_head(entry, 64)
+    head = read_head(entry, headers.PICKLE_WINDOW)
     kind = sniff(head, entry.size)
     wf = WeightFile(entry.rel, entry.suffix.lstrip(".") or "other", entry.size, checkpoint=checkpoint_of(entry.rel))
     named = _named_format(entry)
     if kind == "lfs-pointer":
         return _lfs_pointer(entry, wf)
     if kind == "zip":
-        kind = _zip_kind(entry)
-    if kind is not None and named is not None and kind != named and not (named == "pickle" and kind == "pytorch-zip"):
-        wf.problem = f"named like a {named} file but its content is {kind}"
-    if kind in ("pickle", "pytorch-zip"):
+        kind, wf.problem = _zip_kind(entry)
+    if kind == "tar":
+        kind, wf.problem = _tar_kind(entry)
+    packed = headers.compression(head) if kind is None else None
+    if packed:
+        inner = headers.inflated_head(read_head(entry, headers.COMPRESSED_INPUT), packed)
+        if headers.is_pickle_start(inner):
+            kind = "compressed-pickle"
+            wf.detail = f"{packed}-compressed "
+        elif headers.is_tar(inner):
+            kind, wf.problem = "tar", f"{packed}-compressed tar archive: not checked for pickles (not inflated)"
+    shown = {"npz-object": "numpy", "compressed-pickle": "pickle"}.get(kind or "", kind)
+    if shown is not None and named is not None and shown != named and \
+            not (named == "pickle" and kind in ("pytorch-zip", "tar", "tar-pickle")):
+        wf.problem = wf.problem or f"named like a {named} file but its content is {shown}"
+    if kind == "numpy" and head.startswith(b"\x93NUMPY"):
+        kind = _npy_kind(entry, wf)
+    if kind in _UNSAFE_KINDS:
         wf.format, wf.unsafe = "pickle", True
-        wf.detail = ("PyTorch zip archive holding a pickle" if kind == "pytorch-zip" else "raw pickle stream") + \
-            "; can run code when loaded, so trueopen never loads it"
+        wf.detail += _UNSAFE_KINDS[kind] + "; can run code when loaded, so trueopen never loads it"
         return wf
     if kind == "safetensors":
         return _safetensors(entry, wf)
@@ -119,7 +141,7 @@ def read(entry: FileEntry) -> WeightFile:
         return wf
     if named in ("safetensors", "gguf"):
         wf.format = named
-        wf.problem = wf.problem or f"not a valid {named} file: its first bytes do not match the format"
+        wf.problem = wf.problem or _not_named_format(named, head, entry.size)
         return wf
     if named == "pickle":
         wf.format = "other"
@@ -135,20 +157,91 @@ def _named_format(entry: FileEntry) -> str | None:
             ".npy": "numpy", ".tflite": "tflite"}.get(s)
 
 
-def _zip_kind(entry: FileEntry) -> str:
-    """Zip archives: PyTorch's (a pickle inside), NumPy's .npz, Keras v3, or other."""
+_UNSAFE_KINDS = {
+    "pickle": "raw pickle stream",
+    "compressed-pickle": "pickle stream (as joblib writes it)",
+    "tar-pickle": "tar archive holding a pickle (as NeMo's .nemo files do)",
+    "pytorch-zip": "PyTorch zip archive holding a pickle",
+    "numpy-object": "NumPy array of Python objects (dtype object), stored as a pickle",
+    "npz-object": "NumPy archive with an array of Python objects (dtype object), stored as a pickle",
+}
+
+
+def _not_named_format(named: str, head: bytes, size: int) -> str:
+    if named == "safetensors" and len(head) >= 8:
+        n = int.from_bytes(head[:8], "little")
+        if n > size - 8:
+            return f"not a valid safetensors file: header declares {n:,} bytes in a file of {size:,} bytes"
+    return f"not a valid {named} file: its first bytes do not match the format"
+
+
+def _zip_kind(entry: FileEntry) -> tuple[str, str | None]:
+    """Zip archives: PyTorch's (a pickle inside), NumPy's .npz (object arrays are pickles), Keras
+    v3, or other. Every member's name is looked at, after the end record says how many there are."""
     try:
-        with zipfile.ZipFile(entry.local) as z:  # type: ignore[arg-type]
-            names = z.namelist()[:10_000]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "zip"
-    if any(n.endswith(".pkl") for n in names):
-        return "pytorch-zip"
-    if entry.suffix == ".npz" or all(n.endswith(".npy") for n in names):
+        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+            headers.zip_member_count(fh, entry.size)
+            with zipfile.ZipFile(fh) as z:
+                names = z.namelist()
+                if any(n.endswith(".pkl") for n in names):
+                    return "pytorch-zip", None
+                npys = [n for n in names if n.endswith(".npy")]
+                if entry.suffix == ".npz" or (names and len(npys) == len(names)):
+                    return _npz_kind(z, npys)
+                if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
+                    return "keras", None
+    except headers.HeaderError as exc:
+        return "zip", f"zip archive not checked for pickles: {exc}"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
+        return "zip", f"malformed zip archive, not checked for pickles: {first_line(exc)}"
+    return "zip", None
+
+
+def _tar_kind(entry: FileEntry) -> tuple[str, str | None]:
+    """A tar archive (NeMo's .nemo): unsafe when a member is a pickle."""
+    try:
+        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+            found = headers.tar_pickles(fh, entry.size, PICKLE_SUFFIXES)
+    except headers.HeaderError as exc:
+        return "tar", f"tar archive not checked for pickles: {exc}"
+    except OSError as exc:
+        return "tar", f"tar archive not checked for pickles: {exc.strerror or exc}"
+    return ("tar-pickle", None) if found else ("tar", None)
+
+
+def _npz_kind(z: zipfile.ZipFile, npys: list[str]) -> tuple[str, str | None]:
+    """A NumPy archive: unsafe when any of its arrays holds Python objects."""
+    parsed = 0
+    for n in npys:
+        with z.open(n) as member:
+            obj = headers.npy_is_object(member)
+        if obj is None:
+            parsed += 1
+            if parsed > headers.MAX_NPY_PARSED:
+                return "numpy", (f"NumPy archive not fully checked for pickles: more than {headers.MAX_NPY_PARSED:,} "
+                                 "array headers in an unusual form")
+            with z.open(n) as member:
+                obj = getattr(headers.npy_header(member)[1], "hasobject", False)
+        if obj:
+            return "npz-object", None
+    return "numpy", None
+
+
+def _npy_kind(entry: FileEntry, wf: WeightFile) -> str:
+    """A .npy array: unsafe when its dtype holds Python objects (NumPy pickles those)."""
+    try:
+        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+            shape, dtype = headers.npy_header(fh)
+    except headers.HeaderError as exc:
+        wf.problem = str(exc)
         return "numpy"
-    if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
-        return "keras"
-    return "zip"
+    except OSError as exc:
+        wf.problem = f"cannot read: {exc.strerror or exc}"
+        return "numpy"
+    if getattr(dtype, "hasobject", False):
+        return "numpy-object"
+    wf.detail = f"NumPy array of shape {tuple(shape)}, dtype {dtype}"[:200]
+    return "numpy"
 
 
 def _lfs_pointer(entry: FileEntry, wf: WeightFile) -> WeightFile:
@@ -175,9 +268,22 @@ def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
 
     wf.format = "safetensors"
     try:
+        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+            headers.check_safetensors(fh, entry.size)
+    except headers.HeaderError as exc:
+        wf.problem = f"malformed safetensors header: {exc}"
+        return wf
+    except OSError as exc:
+        wf.problem = f"cannot read: {exc.strerror or exc}"
+        return wf
+    try:
         with safe_open(str(entry.local), framework="numpy") as f:
             tensors = []
-            for name in f.keys():
+            names = f.keys()
+            if len(names) > headers.MAX_TENSORS:
+                raise ValueError(f"header declares {len(names):,} tensors; "
+                                 f"trueopen reads at most {headers.MAX_TENSORS:,}")
+            for name in names:
                 sl = f.get_slice(name)
                 tensors.append((sl.get_dtype(), list(sl.get_shape())))
             meta = f.metadata() or {}
@@ -206,10 +312,33 @@ def from_safetensors_header(rel: str, size: int, tensors: dict[str, tuple[str, l
                             metadata: dict[str, str]) -> WeightFile:
     """A safetensors file known only by a header read remotely (the Hub's range requests)."""
     wf = WeightFile(rel, "safetensors", size, checkpoint=checkpoint_of(rel))
-    _tensor_stats(wf, list(tensors.values()))
-    wf.metadata = _short_strings(metadata)
     wf.detail = "header read by range request"
+    wf.metadata = _short_strings(metadata) if isinstance(metadata, dict) else {}
+    if len(tensors) > headers.MAX_TENSORS:
+        wf.problem = (f"malformed safetensors header: {len(tensors):,} tensors; "
+                      f"trueopen reads at most {headers.MAX_TENSORS:,}")
+        return wf
+    bad = next((f"tensor {name[:80]!r}: {why}" for name, (dtype, dims) in tensors.items()
+                if (why := bad_shape(dims) or (None if isinstance(dtype, str) else "dtype is not a name"))), None)
+    if bad:
+        wf.problem = f"malformed safetensors header: {bad}"
+        return wf
+    _tensor_stats(wf, list(tensors.values()))
     return wf
+
+
+def bad_shape(dims: object) -> str | None:
+    """Why a declared shape cannot be a real tensor's (negative, not integers, absurdly large), or None."""
+    if not isinstance(dims, (list, tuple)) or len(dims) > 64:
+        return "shape is not a short list of integers"
+    if not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+        return "shape is not a list of integers"
+    neg = next((d for d in dims if d < 0), None)
+    if neg is not None:
+        return f"declares a negative dimension ({neg:,})"
+    if math.prod(dims) > headers.MAX_ELEMENTS:
+        return f"declares more than {headers.MAX_ELEMENTS:,} elements"
+    return None
 
 
 GGUF_FIELDS = ("general.architecture", "general.name", "general.basename", "general.size_label",
@@ -225,23 +354,19 @@ def _gguf(entry: FileEntry, wf: WeightFile) -> WeightFile:
 
     wf.format = "gguf"
     try:
-        reader = gguf.GGUFReader(str(entry.local))
-        meta: dict[str, object] = {}
-        for key in GGUF_FIELDS:
-            fld = reader.get_field(key)
-            if fld is not None and len(fld.types) == 1:
-                meta[key] = fld.contents()
-        arch = meta.get("general.architecture")
-        if isinstance(arch, str):
-            for key in (f"{arch}.context_length", f"{arch}.expert_count", f"{arch}.expert_used_count"):
-                fld = reader.get_field(key)
-                if fld is not None and len(fld.types) == 1:
-                    meta[key] = fld.contents()
-        tensors = [(t.tensor_type.name, [int(x) for x in t.shape]) for t in reader.tensors]
-    except Exception as exc:  # noqa: BLE001 - any failure of a parser on untrusted bytes is a finding
-        wf.problem = f"malformed GGUF file: {first_line(exc)}"
+        with headers.mapped(entry.local) as buf:  # type: ignore[arg-type]
+            head = headers.parse_gguf(buf, set(GGUF_FIELDS),
+                                      (".context_length", ".expert_count", ".expert_used_count"))
+    except headers.HeaderError as exc:
+        wf.problem = f"malformed GGUF file: {exc}"
         return wf
-    _tensor_stats(wf, tensors)
+    except (OSError, ValueError, BufferError) as exc:
+        wf.problem = f"cannot read GGUF file: {first_line(exc)}"
+        return wf
+    arch = head.metadata.get("general.architecture")
+    meta = {k: v for k, v in head.metadata.items()
+            if k in GGUF_FIELDS or (isinstance(arch, str) and k.startswith(arch + "."))}
+    _tensor_stats(wf, head.tensors)
     ft = meta.get("general.file_type")
     if isinstance(ft, int):
         try:
@@ -258,19 +383,34 @@ def _onnx(entry: FileEntry, wf: WeightFile) -> WeightFile:
         wf.detail = f"not parsed: ONNX has no separate header and the file is over {ONNX_PARSE_LIMIT >> 20} MiB"
         return wf
     try:
+        with headers.mapped(entry.local) as buf:  # type: ignore[arg-type]
+            headers.count_onnx(buf)
+    except headers.HeaderError as exc:
+        wf.problem = f"malformed ONNX file: {exc}"
+        return wf
+    except (OSError, ValueError, BufferError) as exc:
+        wf.problem = f"cannot read ONNX file: {first_line(exc)}"
+        return wf
+    try:
         import onnx
         from google.protobuf.message import DecodeError
 
         model = onnx.load_model(str(entry.local), load_external_data=False)
-        tensors = [(onnx.TensorProto.DataType.Name(t.data_type), list(t.dims)) for t in model.graph.initializer]
-        wf.metadata = {"producer": model.producer_name, "opset": max((o.version for o in model.opset_import), default=0)}
+        tensors = [(onnx.TensorProto.DataType.Name(t.data_type), list(t.dims), t.name) for t in model.graph.initializer]
+        wf.metadata = {"producer": model.producer_name[:500],
+                       "opset": max((o.version for o in model.opset_import), default=0)}
     except ImportError:
         wf.detail = "onnx is not installed: parameters not counted"
         return wf
     except (DecodeError, OSError, ValueError, RuntimeError, RecursionError) as exc:
         wf.problem = f"malformed ONNX file: {first_line(exc)}"
         return wf
-    _tensor_stats(wf, tensors)
+    for _dtype, dims, name in tensors:
+        why = bad_shape(dims)
+        if why:
+            wf.problem = f"malformed ONNX file: initializer {name[:80]!r} {why}"
+            return wf
+    _tensor_stats(wf, [(dtype, dims) for dtype, dims, _name in tensors])
     return wf
 
 
@@ -278,15 +418,30 @@ def read_index(entry: FileEntry) -> tuple[dict[str, object], str | None]:
     """A sharded checkpoint's index (model.safetensors.index.json): its shards and declared size."""
     if entry.size > INDEX_LIMIT:
         return {}, f"index file of {entry.size:,} bytes is too large to be one"
+    raw = read_head(entry, INDEX_LIMIT)
+    containers = raw.count(b"{") + raw.count(b"[")
+    if containers > INDEX_CONTAINERS:
+        return {}, f"index holds {containers:,} JSON objects and arrays; an index has a few"
     try:
-        data = json.loads(read_head(entry, INDEX_LIMIT).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        data = json.loads(raw.decode("utf-8"), parse_int=_index_int)
+    except headers.HeaderError as exc:
+        return {}, f"malformed index JSON: {exc}"
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return {}, f"malformed index JSON: {first_line(exc)}"
     if not isinstance(data, dict) or not isinstance(data.get("weight_map"), dict):
         return {}, "index JSON has no weight_map"
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     shards = sorted({v for v in data["weight_map"].values() if isinstance(v, str)})
     return {"shards": shards, "total_size": meta.get("total_size"), "tensors": len(data["weight_map"])}, None
+
+
+def _index_int(digits: str) -> int:
+    """JSON integers of an index, refused beyond INDEX_DIGITS digits with a finding (Python's int()
+    raises a bare ValueError beyond 4,300 digits, and no byte count needs more than 20)."""
+    n = len(digits.lstrip("-"))
+    if n > INDEX_DIGITS:
+        raise headers.HeaderError(f"a number with {n:,} digits; trueopen reads at most {INDEX_DIGITS}")
+    return int(digits)
 
 
 @dataclass

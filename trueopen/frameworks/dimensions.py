@@ -32,6 +32,17 @@ def _check(osaid: OsaidResult, cid: str) -> str | None:
     return None
 
 
+def _legal_class(license_id: str) -> str:
+    """The license's family, read through the same terms record as OSAID: a license in an open
+    family whose record limits a freedom is restricted, not permissive."""
+    t = T.lookup(license_id)
+    if t is None:
+        return "unknown"
+    if t.category in T.OPEN_CATEGORIES and not T.grants_freedoms(license_id):
+        return "restricted-open"
+    return t.category
+
+
 def assess(release: Release, osaid: OsaidResult, verdict: Verdict) -> dict[str, Rating]:
     out: dict[str, Rating] = {}
     wl = release.effective_license(C.WEIGHTS)
@@ -101,7 +112,7 @@ def assess(release: Release, osaid: OsaidResult, verdict: Verdict) -> dict[str, 
         out["cost"] = Rating("unknown", ("no facts on access or price",))
 
     ids = sorted({release.effective_license(n) for n in released} - {None})
-    cats = {i: (T.lookup(i).category if T.lookup(i) else "unknown") for i in ids}  # type: ignore[union-attr]
+    cats = {i: _legal_class(i) for i in ids}
     if a is not None and a.weights == "none":
         out["legal"] = Rating("low", ("governed by the producer's service terms; prompts and data go to the producer",))
     elif not ids:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import components as mofc
 from ..licenses import spdx
+from ..licenses import terms as T
 from ..release import Release
 
 FRAMEWORK = "Model Openness Framework 1.0, as scored by the LF AI Model Openness Tool (snapshot 8b5d30e)"
@@ -92,6 +93,23 @@ def is_open(license_id: str) -> bool:
     return spdx.is_osi_approved(license_id) or spdx.is_fsf_libre(license_id)
 
 
+def differs_from_terms(license_id: str) -> str | None:
+    """The one place where MOT's rule and trueopen's terms record read a license differently:
+    MOF keeps MOT's answer (so scores match MOT's), and says so; OSAID, the Index profile, the
+    legal dimension and the verdict follow the terms record."""
+    mot, ours = is_open(license_id), T.grants_freedoms(license_id)
+    if ours is None or mot == ours:
+        return None
+    if mot:
+        return (f"MOT counts {license_id} as open; trueopen's terms record finds it does not grant "
+                "the four freedoms")
+    why = ("MOT's SPDX snapshot did not yet flag it OSI-approved or FSF-libre" if license_id in MOT_SNAPSHOT_NOT_OPEN
+           else "MOT's own record of it is neither OSI-approved nor FSF-libre" if license_id in MOT_RECORDS
+           else "MOT counts only OSI-approved, FSF-libre and its listed open-data licenses")
+    return (f"MOT does not count {license_id} as open ({why}); its terms grant the four freedoms, "
+            "so OSAID and the verdict count it as open")
+
+
 def is_type_appropriate(license_id: str, content_type: str) -> bool:
     record = MOT_RECORDS.get(license_id)
     return bool(record and content_type in record[2])
@@ -116,6 +134,7 @@ class MofResult:
     missing: dict[int, tuple[str, ...]]  # class -> required parts not included (after substitution)
     paper_stands_in: bool
     not_type_appropriate: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # where MOT's rule and the terms record differ
 
     @property
     def label(self) -> str:
@@ -194,4 +213,5 @@ def assess(release: Release) -> MofResult:
         missing=missing,
         paper_stands_in=substitute,
         not_type_appropriate=tuple(not_appropriate),
+        notes=tuple(dict.fromkeys(n for c in comps if c.license and (n := differs_from_terms(c.license)))),
     )

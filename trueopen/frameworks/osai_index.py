@@ -105,9 +105,16 @@ def assess(release: Release) -> dict[str, Grade]:
         g["code"] = Grade(CLOSED, "no code documentation")
 
     papers = release.docs("research-paper", "preprint", "technical-report")
+    describing = [d for d in papers if "architecture" not in d.withholds]
     cards = release.docs("model-card", "blog")
-    if papers:
-        g["architecture"] = Grade(OPEN, f"described in {papers[0].title or papers[0].url}")
+    arch = release.component(C.ARCHITECTURE)
+    if describing:
+        g["architecture"] = Grade(OPEN, f"described in {describing[0].title or describing[0].url}")
+    elif papers and arch is None:
+        g["architecture"] = Grade(CLOSED, f"{papers[0].title or papers[0].url} withholds the architecture")
+    elif arch is not None:  # the Index asks for a description; code alone is part of one
+        g["architecture"] = Grade(PARTIAL, f"architecture code released ({arch.location or arch.name}), "
+                                           "no paper describes it")
     elif cards:
         g["architecture"] = Grade(PARTIAL, "sketched in a model card or blog post only")
     else:

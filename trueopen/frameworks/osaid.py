@@ -8,7 +8,7 @@ freedoms (OSI-approved, FSF-libre, or an open-content license such as CC-BY or C
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import components as C
 from ..licenses import terms as T
@@ -26,6 +26,7 @@ class Check:
     outcome: str
     reason: str
     required: bool = True
+    part: str = ""  # what the check is about, in plain words ("data-processing code"), for reasons
 
 
 @dataclass(frozen=True)
@@ -54,33 +55,41 @@ def _governing(release: Release) -> dict[str, str | None]:
     return {c.name: release.effective_license(c.name) for c in release.components}
 
 
+# Plain names of the code parts, as the verdict's reasons say them.
+CODE_PARTS = {"C-TRAIN": "training code", "C-DATA": "data-processing code", "C-EVAL": "evaluation code",
+              "C-LIBS": "supporting libraries", "C-INFER": "inference code", "C-ARCH": "architecture code"}
+
+
 def _code_check(release: Release, cid: str, name: str, requirement: str, required: bool = True) -> Check:
+    part = CODE_PARTS[cid]
     comp = release.component(name)
     if comp is None:
         if not required:
-            return Check(cid, requirement, INFO, f"{name} not listed; required only where used", False)
-        return Check(cid, requirement, FAIL, f"{name} is not released")
+            return Check(cid, requirement, INFO, f"{name} not listed; required only where used", False, part)
+        return Check(cid, requirement, FAIL, f"{name} is not released", part=part)
     lic = release.effective_license(name)
     if not lic:
-        return Check(cid, requirement, FAIL, f"{name} is released without a license", required)
+        return Check(cid, requirement, FAIL, f"{name} is released without a license", required, part)
     if T.is_osi_approved(lic):
-        return Check(cid, requirement, PASS, f"{name} released under {lic} (OSI-approved)", required)
+        return Check(cid, requirement, PASS, f"{name} released under {lic} (OSI-approved)", required, part)
     if T.lookup(lic) is None:
-        return Check(cid, requirement, UNKNOWN, f"{name} is under '{lic}', a license we cannot identify", required)
-    return Check(cid, requirement, FAIL, f"{name} is under {lic}, not an OSI-approved license", required)
+        return Check(cid, requirement, UNKNOWN, f"{name} is under '{lic}', a license we cannot identify", required, part)
+    return Check(cid, requirement, FAIL, f"{name} is under {lic}, not an OSI-approved license", required, part)
 
 
 def _license_checks(release: Release) -> list[Check]:
-    governing = {n: l for n, l in _governing(release).items() if l}
+    # the system's code and data; documents' terms are D-TERMS's question, not asked twice
+    governing = {n: l for n, l in _governing(release).items()
+                 if l and C.BY_NAME[n].content_type != "document"}
     ids = sorted(set(governing.values()))
     if not ids:
         if release.access is not None and release.access.weights == "none":
             reason = "nothing is released under a license; use is only through the producer's service terms"
-            return [Check(k, r, FAIL, reason) for k, r in (
+            return [Check(k, r, FAIL, reason, part="license") for k, r in (
                 ("L-USE", "use for any purpose"), ("L-MOD", "modify for any purpose"),
                 ("L-SHARE", "share, modified or not, for any purpose"))]
         reason = "no license is recorded for any released component"
-        return [Check(k, r, UNKNOWN, reason) for k, r in (
+        return [Check(k, r, UNKNOWN, reason, part="license") for k, r in (
             ("L-USE", "use for any purpose"), ("L-MOD", "modify for any purpose"),
             ("L-SHARE", "share, modified or not, for any purpose"))]
     use_fail, mod_fail, share_fail, unknown = [], [], [], []
@@ -89,21 +98,10 @@ def _license_checks(release: Release) -> list[Check]:
         if t is None or t.category == "unknown":
             unknown.append(lic)
             continue
-        if t.user_cap:
-            use_fail.append(f"{lic}: user cap of {t.user_cap.count:,} {t.user_cap.per} active users ({t.user_cap.clause})")
-        if t.use_restrictions:
-            first = t.use_restrictions[0]
-            clause = f" ({first.clause})" if first.clause else ""
-            use_fail.append(f"{lic}: use restrictions{clause}")
-        if t.commercial in ("forbidden", "conditional") and not t.user_cap:
-            use_fail.append(f"{lic}: commercial use is {t.commercial}")
-        if t.category in ("non-commercial", "research-only", "proprietary"):
-            share_fail.append(f"{lic} is {t.category}")
-        if t.train_other_models and t.train_other_models.outcome != "allowed":
-            clause = f" ({t.train_other_models.clause})" if t.train_other_models.clause else ""
-            mod_fail.append(f"{lic}: limits on training other models{clause}")
-        if t.category == "restricted-open" and t.use_restrictions:
-            mod_fail.append(f"{lic}: modified versions keep the use restrictions")
+        found = T.limits(t)  # the same reading that decides P-TERMS and every other framework
+        use_fail += [f"{lic}: {x}" for x in found["use"]]
+        mod_fail += [f"{lic}: {x}" for x in found["modify"]]
+        share_fail += [f"{lic}: {x}" for x in found["share"]]
     checks = []
     for cid, req, fails in (
         ("L-USE", "use for any purpose, by anyone, with no user cap", use_fail),
@@ -111,42 +109,65 @@ def _license_checks(release: Release) -> list[Check]:
         ("L-SHARE", "share, modified or not, for any purpose", share_fail),
     ):
         if fails:
-            checks.append(Check(cid, req, FAIL, "; ".join(dict.fromkeys(fails))))
+            checks.append(Check(cid, req, FAIL, "; ".join(dict.fromkeys(fails)), part="license"))
         elif unknown:
-            checks.append(Check(cid, req, UNKNOWN, f"terms of {', '.join(unknown)} are not known"))
+            checks.append(Check(cid, req, UNKNOWN, f"terms of {', '.join(unknown)} are not known", part="license"))
         else:
-            checks.append(Check(cid, req, PASS, f"{', '.join(ids)} allow{'s' if len(ids) == 1 else ''} it"))
+            checks.append(Check(cid, req, PASS, f"{', '.join(ids)} allow{'s' if len(ids) == 1 else ''} it",
+                                part="license"))
     return checks
+
+
+DOC_KINDS = ("technical-report", "research-paper", "preprint", "datasheet")
+DOC_PARTS = {C.DATA_CARD: "data card", C.TECHNICAL_REPORT: "technical report", C.RESEARCH_PAPER: "paper"}
 
 
 def _data_checks(release: Release) -> list[Check]:
     td = release.training_data
+    desc, pub = "full description of all training data", "list of public training data and where to get it"
     checks = []
     if td is None:
-        checks.append(Check("D-DESC", "full description of all training data", UNKNOWN, "no facts on training data"))
-        checks.append(Check("D-PUB", "list of public training data and where to get it", UNKNOWN, "no facts on training data"))
+        checks.append(Check("D-DESC", desc, UNKNOWN, "no facts on training data", part="training data"))
+        checks.append(Check("D-PUB", pub, UNKNOWN, "no facts on training data", part="training datasets"))
     else:
         outcome = PASS if td.disclosure == "full" else FAIL
         words = {"full": "training data fully described", "partial": "training data described only in part",
                  "none": "training data not disclosed"}[td.disclosure]
-        checks.append(Check("D-DESC", "full description of all training data", outcome, words))
+        checks.append(Check("D-DESC", desc, outcome, words, part="training data"))
         datasets = release.component(C.DATASETS)
         if td.disclosure == "full" and (td.datasets or datasets is not None):
-            checks.append(Check("D-PUB", "list of public training data and where to get it", PASS,
-                                f"{len(td.datasets) or 'the'} dataset(s) listed"))
+            checks.append(Check("D-PUB", pub, PASS, f"{len(td.datasets) or 'the'} dataset(s) listed",
+                                part="training datasets"))
         else:
-            checks.append(Check("D-PUB", "list of public training data and where to get it", FAIL,
-                                "no complete list of training datasets"))
-    doc_names = [n for n in (C.DATA_CARD, C.TECHNICAL_REPORT, C.RESEARCH_PAPER) if release.component(n)]
-    open_docs = [n for n in doc_names if T.grants_freedoms(release.effective_license(n))]
-    if not doc_names:
-        outcome, why = FAIL, "no data card, technical report or paper is released"
-    elif open_docs:
-        outcome, why = PASS, f"{', '.join(open_docs)} under open terms"
-    else:
-        outcome, why = FAIL, f"{', '.join(doc_names)} released without an open license"
-    checks.append(Check("D-TERMS", "data information under open terms", outcome, why))
+            checks.append(Check("D-PUB", pub, FAIL, "no complete list of training datasets", part="training datasets"))
+    checks.append(_data_terms(release))
     return checks
+
+
+def _data_terms(release: Release) -> Check:
+    """Data information under open terms: read from the data card, report and paper components,
+    and, when none is recorded, from the documentation, so a published report is never called
+    unreleased."""
+    req = "data information under open terms"
+    listed = [n for n in (C.DATA_CARD, C.TECHNICAL_REPORT, C.RESEARCH_PAPER) if release.component(n)]
+    free = {n: T.grants_freedoms(release.effective_license(n)) for n in listed}
+    open_docs = [DOC_PARTS[n] for n in listed if free[n]]
+    if open_docs:
+        return Check("D-TERMS", req, PASS, f"the {' and '.join(open_docs)} under open terms", part=open_docs[0])
+    unknown = [n for n in listed if free[n] is None]
+    if unknown:
+        names = " and ".join(f"{DOC_PARTS[n]} ({release.effective_license(n)})" for n in unknown)
+        return Check("D-TERMS", req, UNKNOWN, f"the terms of the {names} are not known", part=DOC_PARTS[unknown[0]])
+    if listed:
+        return Check("D-TERMS", req, FAIL, f"the {' and '.join(DOC_PARTS[n] for n in listed)} "
+                     f"{'has' if len(listed) == 1 else 'have'} no open license recorded", part=DOC_PARTS[listed[0]])
+    docs = release.docs(*DOC_KINDS)
+    if docs:
+        title = docs[0].title or docs[0].url
+        return Check("D-TERMS", req, UNKNOWN, f"'{title}' is published, but no license for it is recorded",
+                     part="documentation")
+    return Check("D-TERMS", req, FAIL, "no data card, technical report or paper is released",
+                 part="data card, report or paper")
 
 
 def _parameter_checks(release: Release) -> list[Check]:
@@ -208,9 +229,15 @@ def assess(release: Release, base: OsaidResult | None = None) -> OsaidResult:
     if release.base_model is not None:
         if base is None:
             checks.append(Check("S-LINEAGE", "base model also open source", UNKNOWN,
-                                f"base model {release.base_model.id} is not assessed"))
+                                f"base model {release.base_model.id} is not assessed", part=f"base model {release.base_model.id}"))
         elif base.conformant:
-            checks.append(Check("S-LINEAGE", "base model also open source", PASS, f"{release.base_model.id} conforms"))
+            checks.append(Check("S-LINEAGE", "base model also open source", PASS, f"{release.base_model.id} conforms",
+                                part=f"base model {release.base_model.id}"))
         else:
-            checks.append(Check("S-LINEAGE", "base model also open source", FAIL, f"{release.base_model.id} does not conform"))
-    return OsaidResult(tuple(checks))
+            checks.append(Check("S-LINEAGE", "base model also open source", FAIL, f"{release.base_model.id} does not conform",
+                                part=f"base model {release.base_model.id}"))
+    return OsaidResult(tuple(c if c.part else replace(c, part=OTHER_PARTS.get(c.id, c.id)) for c in checks))
+
+
+OTHER_PARTS = {"P-AVAIL": "weights", "P-TERMS": "weights' license", "L-PERM": "access to the weights",
+               "P-CKPT": "intermediate checkpoints", "S-LINEAGE": "base model"}

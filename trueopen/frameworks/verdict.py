@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .. import components as C
 from ..licenses import terms as T
 from ..release import Release
-from .osaid import OsaidResult
+from .osaid import CODE_PARTS, FAIL, UNKNOWN, Check, OsaidResult
 
 LEVELS = ("open-source", "open-weights", "restricted-weights", "closed", "unknown")
 
@@ -26,18 +26,62 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
-def _missing_parts(osaid: OsaidResult) -> str | None:
-    failed = {c.id for c in osaid.unmet}
-    parts = []
-    if failed & {"D-DESC", "D-PUB", "D-TERMS"}:
-        parts.append("training data")
-    if failed & {"C-TRAIN", "C-DATA"}:
-        parts.append("training code")
-    if not parts and failed & {"C-EVAL", "C-INFER", "C-ARCH"}:
-        parts.append("evaluation or inference code")
-    if not parts:
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _code_clause(parts: list[str], problem: str) -> str:
+    """'training and evaluation code are not released'."""
+    if all(p.endswith(" code") for p in parts):
+        noun = _join([p.removesuffix(" code") for p in parts]) + " code"
+    else:
+        noun = _join(parts)
+    verb = "are" if len(parts) > 1 or noun.endswith("libraries") else "is"
+    return f"{noun} {verb} {problem}"
+
+
+def _code_problem(check: Check) -> str:
+    if check.outcome == UNKNOWN:
+        return "under a license we cannot identify"
+    if check.reason.endswith("without a license"):
+        return "released without a license"
+    if check.reason.endswith("not released"):
+        return "not released"
+    return "not under an OSI-approved license"
+
+
+def gaps(osaid: OsaidResult) -> str | None:
+    """What keeps a release from open source AI, in plain words, made only from the checks that
+    failed or are unknown, so a reason never names a part whose own check passes."""
+    bad = {c.id: c for c in osaid.checks if c.required and c.outcome in (FAIL, UNKNOWN)}
+    clauses = []
+    by_problem: dict[str, list[str]] = {}
+    for cid in CODE_PARTS:
+        if cid in bad:
+            by_problem.setdefault(_code_problem(bad[cid]), []).append(CODE_PARTS[cid])
+    clauses += [_code_clause(parts, problem) for problem, parts in by_problem.items()]
+    desc, pub = bad.get("D-DESC"), bad.get("D-PUB")
+    if desc is not None:
+        clauses.append("nothing is recorded about the training data" if desc.outcome == UNKNOWN
+                       else "the " + desc.reason.replace("training data ", "training data is ", 1))
+    elif pub is not None:
+        clauses.append("the training datasets are not all listed")
+    if "D-TERMS" in bad:
+        clauses.append(bad["D-TERMS"].reason)
+    limited = [w for cid, w in (("L-USE", "use"), ("L-MOD", "modification"), ("L-SHARE", "sharing"))
+               if cid in bad and bad[cid].outcome == FAIL]
+    if limited:
+        clauses.append(f"the license limits {_join(limited)}")
+    elif any(cid in bad for cid in ("L-USE", "L-MOD", "L-SHARE")):
+        clauses.append("the license's terms are not known")
+    lineage = bad.get("S-LINEAGE")
+    if lineage is not None:
+        clauses.append(f"the {lineage.part} " + ("is not assessed" if lineage.outcome == UNKNOWN
+                                                 else "is not open source"))
+    if not clauses:
         return None
-    return " and ".join(parts).capitalize() + (" are" if len(parts) > 1 else " is") + " not openly released."
+    text = "; ".join(clauses)
+    return text[0].upper() + text[1:] + "."
 
 
 def _restrictions(lic: str) -> str:
@@ -65,8 +109,10 @@ def decide(release: Release, osaid: OsaidResult) -> Verdict:
     access = release.access
     weights = release.component(C.WEIGHTS)
     if access is not None and access.weights == "none":
-        how = "an API" if access.api else "a product" if access.product else "no public channel"
-        return Verdict("closed", (f"Weights are not released; the model is reachable only through {how}.",
+        how = ("the model is reachable only through an API" if access.api else
+               "the model is reachable only through a product" if access.product else
+               "no public way to use the model is recorded")
+        return Verdict("closed", (f"Weights are not released; {how}.",
                                   "You cannot inspect, self-host or modify it."))
     if access is None and weights is None:
         return Verdict("unknown", ("No facts about whether or how the weights are released.",))
@@ -81,7 +127,7 @@ def decide(release: Release, osaid: OsaidResult) -> Verdict:
         # a license left out is not known, which is not the same as "released with no license"
         return Verdict("unknown", ("Weights are released, but no license for them is recorded.",))
     free = T.grants_freedoms(lic)
-    missing = _missing_parts(osaid)
+    missing = gaps(osaid)
     if free is None:
         return Verdict("unknown", (f"Weights are released under '{lic}', a license we cannot identify.",))
     gated_approval = access is not None and access.weights == "gated" and access.approval

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .. import safeio
 from ..errors import InputError
 from . import names, verbatim, words
 
@@ -68,19 +69,12 @@ def in_tag(value: str, path: str = "-", field: str = "argument", line: int | Non
 
 
 def read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(str(path), f"{size:,} bytes is too large for a license or model card (limit {MAX_BYTES:,})")
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
+    """A license file or card: a regular file of at most MAX_BYTES (a FIFO, a device or a link to
+    /dev/zero is refused before any byte is read), decoded as UTF-8 or else Latin-1."""
+    raw = safeio.read_bytes(path, MAX_BYTES, what="a license or model card")
     if b"\x00" in raw[:8192]:
-        raise InputError(str(path), "binary file, not a license text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")  # old license files are often Latin-1; no byte is lost
+        raise InputError(safeio.shown(path), "binary file, not a license text")
+    return safeio.text_of(raw)  # old license files are often Latin-1; no byte is lost
 
 
 def in_front_matter(text: str, path: str) -> list[Finding]:
@@ -159,34 +153,73 @@ def in_file(path: Path, shown: str | None = None) -> list[Finding]:
     return [*in_front_matter(text, shown), *in_text(without_front_matter(text), shown)]
 
 
-def license_files(folder: Path) -> list[Path]:
-    """License-bearing files at the top of a folder and one level down (e.g. `LICENSES/`)."""
+def license_files(folder: Path, problems: list[str] | None = None) -> list[Path]:
+    """License-bearing files at the top of a folder and one level down (e.g. `LICENSES/`). Links
+    out of the folder are not followed; FIFOs, devices and sockets are noted in `problems`."""
     found = []
-    for p in sorted(folder.iterdir()):
-        if p.is_symlink() and not p.resolve(strict=False).is_relative_to(folder.resolve()):
+    for p in _entries(folder, problems):
+        if p.is_symlink() and not safeio.inside(p, folder):
             continue  # never follow a link out of the folder we were asked about
-        if p.is_file() and LICENSE_FILE.match(p.name):
+        what = safeio.probe(p)
+        if what == "folder" and p.name.lower() in ("licenses", "license", "licences"):
+            for q in _entries(p, problems):
+                if not q.is_symlink() and _usable(q, problems):
+                    found.append(q)
+        elif LICENSE_FILE.match(p.name) and what != "folder" and _usable(p, problems):
             found.append(p)
-        elif p.is_dir() and p.name.lower() in ("licenses", "license", "licences"):
-            found.extend(q for q in sorted(p.iterdir()) if q.is_file() and not q.is_symlink())
     return found
 
 
-def identify(target: str, stdin_text: str | None = None) -> list[Finding]:
-    """Everything `trueopen license TARGET` reports, in file order."""
+def _entries(folder: Path, problems: list[str] | None) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        if problems is None:
+            raise InputError(safeio.shown(folder), f"cannot list: {exc.strerror or exc}") from None
+        problems.append(f"{safeio.shown(folder)}: cannot list: {exc.strerror or exc}")
+        return []
+
+
+def _usable(p: Path, problems: list[str] | None) -> bool:
+    """A regular file; anything else at a license file's name is a problem to report."""
+    what = safeio.probe(p)
+    if what == "file":
+        return True
+    if problems is not None and what not in ("folder", "missing"):
+        problems.append(f"{safeio.shown(p)}: {what}, not a regular file; not read")
+    return False
+
+
+def identify(target: str, stdin_text: str | None = None, problems: list[str] | None = None) -> list[Finding]:
+    """Everything `trueopen license TARGET` reports, in file order. With `problems`, a folder's
+    file that cannot be read is noted there and the others are still read."""
     if target == "-":
         text = stdin_text or ""
         return [*in_front_matter(text, "-"), *in_text(without_front_matter(text), "-")]
+    if not target.strip():
+        raise InputError(repr(target), "an empty argument; give a file, a folder, - or a license id")
     path = Path(target)
-    if path.is_dir():
+    what = safeio.probe(path)
+    if what == "folder":
         out = []
-        for f in license_files(path):
-            out.extend(in_file(f, str(f)))
+        for f in license_files(path, problems):
+            try:
+                out.extend(in_file(f, str(f)))
+            except InputError as exc:
+                if problems is None:
+                    raise
+                problems.append(str(exc))
         return out
-    if path.exists():
+    if what == "file":
         return in_file(path)
+    if what != "missing" and what != "a broken link":
+        problem = what.replace("unreadable: ", "cannot read: ")
+        hint = "; use - for standard input" if target in ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") else ""
+        raise InputError(safeio.shown(target), problem if problem.startswith("cannot") else
+                         f"is {what}, not a license file or folder{hint}")
     tag = in_tag(target)
     if tag is None:
-        raise InputError(target, "no such file or folder, and not a license id or SPDX expression trueopen knows "
-                                  "(try: trueopen license LICENSE, or an id such as apache-2.0, llama3.1, gemma)")
+        raise InputError(safeio.shown(target), "no such file or folder, and not a license id or SPDX expression "
+                                               "trueopen knows (try: trueopen license LICENSE, or an id such as "
+                                               "apache-2.0, llama3.1, gemma)")
     return [tag]

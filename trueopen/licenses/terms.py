@@ -7,6 +7,7 @@ FSF-libre licenses and the common open-data licenses grant the four freedoms.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +29,8 @@ OPEN_DATA_LICENSES = frozenset(
     {"CC0-1.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CDLA-Permissive-1.0",
      "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "ODC-By-1.0", "ODbL-1.0", "PDDL-1.0"}
 )
+# Public-sector open licenses that grant the four freedoms for data and documents.
+OPEN_GOVERNMENT_LICENSES = frozenset({"OGL-UK-2.0", "OGL-UK-3.0", "OGL-Canada-2.0", "CC-PDDC"})
 COPYLEFT_PREFIXES = ("GPL-", "AGPL-", "LGPL-", "MPL-", "EPL-", "EUPL-", "CDDL-", "OSL-", "CC-BY-SA-")
 
 
@@ -105,8 +108,9 @@ class LicenseTerms(BaseModel):
 
     @property
     def grants_freedoms(self) -> bool:
-        """Use, study, modify and share for any purpose, with no permission needed."""
-        return self.category in ("permissive", "copyleft", "open-data")
+        """Use, study, modify and share for any purpose, with no permission needed: an open
+        family, and nothing in the record (see `limits`) that takes a freedom back."""
+        return self.category in OPEN_CATEGORIES and not any(limits(self).values())
 
     @property
     def commercial(self) -> Outcome:
@@ -153,7 +157,8 @@ def lookup(license_id: str) -> LicenseTerms | None:
         category = "restricted-open"
     elif osi or spdx.is_fsf_libre(spdx_id):
         category = "copyleft" if spdx_id.startswith(COPYLEFT_PREFIXES) else "permissive"
-    elif spdx_id in OPEN_DATA_LICENSES:
+    elif spdx_id in OPEN_DATA_LICENSES or spdx_id in OPEN_GOVERNMENT_LICENSES or spdx_id.startswith("CC-BY-"):
+        # every Creative Commons BY and BY-SA version and port (NC and ND are caught above)
         category = "copyleft" if spdx_id.startswith(COPYLEFT_PREFIXES) else "open-data"
     else:
         category = "unknown"
@@ -195,14 +200,87 @@ def category_rights(category: Category) -> dict[str, Right]:
     return {}
 
 
+OPEN_CATEGORIES = ("permissive", "copyleft", "open-data")
+
+
+def limits(t: LicenseTerms) -> dict[str, list[str]]:
+    """What in a terms record keeps one of the freedoms from being granted, by freedom (use,
+    modify, share). Every framework reads a license's openness through this one function."""
+    use: list[str] = []
+    mod: list[str] = []
+    share: list[str] = []
+    if t.user_cap:
+        use.append(f"user cap of {t.user_cap.count:,} {t.user_cap.per} active users ({t.user_cap.clause})")
+    if t.use_restrictions:
+        first = t.use_restrictions[0]
+        use.append("use restrictions" + (f" ({first.clause})" if first.clause else ""))
+    if t.commercial in ("forbidden", "conditional") and not t.user_cap:
+        use.append(f"commercial use is {t.commercial}")
+    if t.category in ("non-commercial", "research-only", "proprietary"):
+        share.append(f"it is {t.category}")
+    distill = t.train_other_models
+    if distill is not None and distill.outcome != "allowed":
+        mod.append("limits on training other models" + (f" ({distill.clause})" if distill.clause else ""))
+    if t.category == "restricted-open" and t.use_restrictions:
+        mod.append("modified versions keep the use restrictions")
+    return {"use": use, "modify": mod, "share": share}
+
+
 def grants_freedoms(license_id: str | None) -> bool | None:
-    """True/False when we know; None for a license we cannot identify."""
+    """True/False when we know; None for a license we cannot identify. Open means an open
+    family (permissive, copyleft, open data) and nothing in the record that limits a freedom."""
     if not license_id:
         return False
     terms = lookup(license_id)
     if terms is None or terms.category == "unknown":
         return None
     return terms.grants_freedoms
+
+
+# Spellings seen in catalogs and on the Hub for SPDX ids, beyond case.
+SPDX_ALIASES = {
+    "gpl-3.0": "GPL-3.0-only", "gpl-2.0": "GPL-2.0-only", "agpl-3.0": "AGPL-3.0-only",
+    "lgpl-3.0": "LGPL-3.0-only", "lgpl-2.1": "LGPL-2.1-only", "gfdl": "GFDL-1.3-only",
+    "c-uda": "C-UDA-1.0", "odc-by": "ODC-By-1.0", "odbl": "ODbL-1.0", "pddl": "PDDL-1.0",
+    "apache 2.0": "Apache-2.0", "apache-2": "Apache-2.0", "mit license": "MIT",
+}
+_OPERATORS = re.compile(r"\s(?:AND|OR|WITH)\s|[()]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in custom().values():
+        for n in (t.key, *t.hf_tags, *t.names):
+            out.setdefault(n.strip().lower(), t.key)
+    return out
+
+
+def _canonical_one(text: str) -> str | None:
+    low = text.strip().lower()
+    return _names().get(low) or spdx.canonical(SPDX_ALIASES.get(low, low))
+
+
+@lru_cache(maxsize=1024)
+def canonical(license_string: str) -> str | None:
+    """The one spelling of a license string: our record's key, or the SPDX id as SPDX spells it
+    (ODC-BY-1.0 -> ODC-By-1.0), or an SPDX expression of those; None when a part has no record."""
+    one = _canonical_one(license_string)
+    if one is not None or not _OPERATORS.search(license_string):
+        return one
+    from license_expression import ExpressionError, get_spdx_licensing
+
+    licensing = get_spdx_licensing()
+    try:
+        parsed = licensing.parse(license_string, validate=False, strict=False)
+    except ExpressionError:
+        return None
+    if parsed is None:
+        return None
+    keys = {s.key: _canonical_one(s.key) for s in licensing.license_symbols(parsed)}
+    if any(v is None for v in keys.values()):
+        return None
+    return re.sub(r"[A-Za-z0-9.+_-]+", lambda m: keys.get(m.group(), m.group()), str(parsed))
 
 
 def is_osi_approved(license_id: str | None) -> bool:

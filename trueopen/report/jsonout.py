@@ -36,6 +36,7 @@ def assessment(a: Assessment) -> dict[str, Any]:
             "missing": {f"class_{k}": list(m.missing[k]) for k in (1, 2, 3)},
             "paper_stands_in_for_report": m.paper_stands_in,
             "not_type_appropriate": list(m.not_type_appropriate),
+            "notes": list(m.notes),
             "components": [
                 {"name": c.name, "status": c.status, "license": c.license, "required": c.required,
                  "content_type": c.content_type, "type_appropriate": c.type_appropriate}
@@ -90,7 +91,8 @@ def producer(p: Any) -> dict[str, Any]:
 def gap_row(r: Any) -> dict[str, Any]:
     """One year of `trueopen gap`: a service.GapRow."""
     cell = lambda b: {"score": b[0], "release": b[1], "setting": b[2]} if b else None  # noqa: E731
-    return {"year": r.year, "open": cell(r.best_open), "closed": cell(r.best_closed), "gap": r.gap}
+    return {"year": r.year, "open": cell(r.best_open), "closed": cell(r.best_closed), "gap": r.gap,
+            "restricted_weights": cell(r.best_restricted)}
 
 
 def gap_cell(b: Any) -> str:

@@ -54,6 +54,7 @@ def rights(r: Rights, console: Console) -> None:
     layout.col(t, "clause", short=True)
     for q, a in r.answers.items():
         why = a.summary + ("".join(f"\n• {c}" for c in a.conditions) if a.conditions else "")
+        why += "".join(f"\nduty: {o}" for o in a.obligations)
         layout.row(t, _question(q), Text(a.outcome, style=OUTCOME_STYLE[a.outcome]), why, a.clause or "")
     console.print(t)
     urls = {a.url for a in r.answers.values() if a.url}
@@ -64,6 +65,6 @@ def rights_md(r: Rights) -> str:
     out = [f"## {r.subject}: {r.title or r.license or 'license unknown'}", "",
            "| question | answer | why | clause |", "|---|---|---|---|"]
     for q, a in r.answers.items():
-        why = a.summary + "".join(f"<br>• {c}" for c in a.conditions)
+        why = a.summary + "".join(f"<br>• {c}" for c in a.conditions) + "".join(f"<br>duty: {o}" for o in a.obligations)
         out.append(f"| `{_question(q)}` | **{a.outcome}** | {why} | {a.clause or ''} |")
     return "\n".join(out) + "\n"

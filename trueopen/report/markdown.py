@@ -36,6 +36,7 @@ def assessment(a: Assessment, evidence: bool = False) -> str:
     for c in m.components:
         if c.status != "missing" or c.required:
             out.append(f"| {c.name} | {c.status} | {c.license or ''} |")
+    out += [f"\n> Note: {n}" for n in m.notes]
     out += ["", f"## OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}", "",
             f"<sub>{osaid.FRAMEWORK}</sub>", ""]
     for c in a.osaid.checks:
@@ -73,9 +74,10 @@ def producers(rows: list) -> str:
 
 
 def gap(rows: list, benchmark: str) -> str:
-    out = [f"| year | best open ({benchmark}) | best closed | closed minus open |", "|---|---|---|---|"]
+    out = [f"| year | best open ({benchmark}) | best closed | closed minus open | best restricted-weights |",
+           "|---|---|---|---|---|"]
     out += [f"| {r.year} | {jsonout.gap_cell(r.best_open)} | {jsonout.gap_cell(r.best_closed)} | "
-            f"{'' if r.gap is None else r.gap} |" for r in rows]
+            f"{'' if r.gap is None else r.gap} | {jsonout.gap_cell(r.best_restricted)} |" for r in rows]
     return "\n".join(out) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -81,6 +82,8 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
                       highlight=False)
     if evidence:
         _evidence(r, notes, console)
+    for note in m.notes:
+        console.print(f"  [dim]Note: {escape(note)}[/dim]")
 
     t = table(title=f"OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}"
               + ("" if a.osaid.determined else " (undetermined)"), caption=osaid.FRAMEWORK, lines=True)
@@ -169,10 +172,9 @@ def listing(rows: list[Assessment], console: Console) -> None:
 
 
 def _open_mark(a: Assessment) -> str:
-    from ..catalog.producers import is_open
+    from ..catalog.producers import openness
 
-    o = is_open(a.release)
-    return "open" if o else "closed" if o is False else "?"
+    return openness(a.verdict.level) or "unknown"
 
 
 def producers(rows: list, console: Console, detailed: bool = False) -> None:
@@ -215,8 +217,9 @@ def gap(rows: list, console: Console) -> None:
     col(t, "year", short=True)
     col(t, "best open", ratio=1)
     col(t, "best closed", ratio=1)
+    col(t, "best restricted-weights", ratio=1)
     col(t, "gap", short=True, justify="right")
     for r in rows:
         row(t, str(r.year), jsonout.gap_cell(r.best_open), jsonout.gap_cell(r.best_closed),
-            "" if r.gap is None else f"{r.gap:+g}")
+            jsonout.gap_cell(r.best_restricted), "" if r.gap is None else f"{r.gap:+g}")
     console.print(t)

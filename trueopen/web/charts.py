@@ -59,8 +59,10 @@ def timeline(summaries, width: int = 780, row_height: int = 22) -> Chart:
 
 
 def gap(rows, width: int = 640, height: int = 300) -> Chart:
-    """Best open and best closed score per year as two lines (service.GapRow)."""
-    scores = [c[0] for r in rows for c in (r.best_open, r.best_closed) if c]
+    """Best open, restricted-weights and closed score per year as three lines (service.GapRow)."""
+    kinds = (("open", lambda r: r.best_open), ("restricted", lambda r: getattr(r, "best_restricted", None)),
+             ("closed", lambda r: r.best_closed))
+    scores = [c[0] for r in rows for _, pick in kinds for c in (pick(r),) if c]
     if not scores:
         return Chart(width, height, [], [], [], [], [])
     lo, hi = min(scores), max(scores)
@@ -71,7 +73,7 @@ def gap(rows, width: int = 640, height: int = 300) -> Chart:
     xof = lambda yr: left + (0.5 if y1 == y0 else (yr - y0) / (y1 - y0)) * (width - left - RIGHT)  # noqa: E731
     yof = lambda v: TOP + (hi - v) / (hi - lo) * (height - TOP - BOTTOM)  # noqa: E731
     dots, lines = [], []
-    for kind, pick in (("open", lambda r: r.best_open), ("closed", lambda r: r.best_closed)):
+    for kind, pick in kinds:
         pts = []
         for r in rows:
             c = pick(r)

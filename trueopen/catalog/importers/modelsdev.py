@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ... import safeio
 from ...errors import InputError
 
 if sys.version_info >= (3, 11):
@@ -53,11 +54,10 @@ class Record:
     benchmarks: list[dict] = field(default_factory=list)  # name, score, metric, source, date: as models.dev cites them
 
 
-def _read_toml(path: Path, rel: str) -> dict:
+def _read_toml(path: Path, rel: str, root: Path | None = None) -> dict:
     try:
-        if path.stat().st_size > MAX_FILE:
-            raise InputError(rel, f"larger than {MAX_FILE} bytes; not a models.dev model file")
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = safeio.read_bytes(path, MAX_FILE, root=root, name=rel, what="a models.dev model file")
+        return tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(rel, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
@@ -145,12 +145,12 @@ def read_tree(root: Path) -> list[Record]:
         provider = OWN_PROVIDER.get(lab, lab)
         for f in sorted(lab_dir.glob("*.toml")):
             rel = f.relative_to(root).as_posix()
-            data = _read_toml(f, rel)
+            data = _read_toml(f, rel, root)
             pf = root / "providers" / provider / "models" / f.name
             price, price_rel = None, None
             if pf.is_file():
                 price_rel = pf.relative_to(root).as_posix()
-                price = _read_toml(pf, price_rel)
+                price = _read_toml(pf, price_rel, root)
             out.append(_record(f"{lab}/{f.stem}", data, rel, price, price_rel))
     if not out:
         raise InputError(str(root), "models/ holds no model files")
@@ -161,9 +161,7 @@ def read_api_json(path: Path) -> list[Record]:
     """models.dev's published api.json: {provider: {models: {id: {...}}}}. Only first-party
     providers count (a provider whose id is the lab's), for the reason in the module docstring."""
     try:
-        if path.stat().st_size > MAX_API_JSON:
-            raise InputError(str(path), f"larger than {MAX_API_JSON >> 20} MiB")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(safeio.read_bytes(path, MAX_API_JSON, what="models.dev's api.json").decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(str(path), f"not a readable api.json: {exc}") from None
     if not isinstance(data, dict):
@@ -182,11 +180,12 @@ def read_api_json(path: Path) -> list[Record]:
 
 
 def read(path: Path) -> list[Record]:
-    if path.is_dir():
+    what = safeio.probe(path)
+    if what == "folder":
         return read_tree(path)
-    if path.is_file():
+    if what == "file":
         return read_api_json(path)
-    raise InputError(str(path), "no such file or folder")
+    raise InputError(safeio.shown(path), "no such file or folder" if what == "missing" else f"is {what}")
 
 
 API_JSON_URL = "https://models.dev/"

@@ -174,7 +174,7 @@ def parse(data: object, src: str) -> MofFile:
         "sources": {"file": {"url": src, "as_of": as_of, "title": "MOF release file"}},
         "origin": {"kind": "mof-file", "path": src},
     }
-    release = release_from_data(release_data, src)
+    release = release_from_data(release_data, src, exact_licenses=True)
     return MofFile(release=release, framework_version=fw["version"], framework_date=fw_date, warnings=warnings)
 
 

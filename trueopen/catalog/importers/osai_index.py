@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ... import safeyaml
+from ... import safeio
 from ...errors import InputError
 
 NAME = "Open Source AI Index"
@@ -108,6 +109,9 @@ def read_dir(root: Path) -> tuple[list[Profile], list[str]]:
     profiles, problems = [], []
     for f in sorted(root.glob("*.yaml")):
         if f.name.startswith(("_", "a_submission")):
+            continue
+        if not safeio.inside(f, root):  # a link out of the checkout is not the Index's file
+            problems.append(f"{safeio.shown(f.name)}: leads outside {safeio.shown(root)}; not read")
             continue
         try:
             profiles.append(read_file(f))
