@@ -91,10 +91,14 @@ def test_page_filters_narrow_the_same_rows(client):
     assert {r["id"] for r in gated} == {r["id"] for r in every if r["access"] == "gated"}
     found = client.get("/api/models?q=olmo").json()
     assert found and all("olmo" in (r["id"] + r["name"]).lower() for r in found)
-    small = client.get("/api/models?size=small&verdict=open-source").json()
+    small = client.get("/api/models?size=small&access=download").json()
+    assert small
     for r in small:
         p = loader.find(r["id"]).parameters
-        assert p is not None and p.total < 3e9 and r["verdict"] == "open-source"
+        assert p is not None and p.total < 3e9 and r["access"] == "download"
+    unknown = {r["id"] for r in client.get("/api/models?size=unknown").json()}
+    assert unknown == {r["id"] for r in every if (loader.find(r["id"]).parameters or None) is None
+                       or loader.find(r["id"]).parameters.total is None}
 
 
 def test_identify_is_license_on_standard_input(client, cli):
@@ -112,6 +116,8 @@ def test_errors_are_json_with_the_cli_messages(client, cli):
     body = got.json()
     assert run.err.strip() == f"trueopen: error: {body['error']}"
     assert "llama-2-7b" in body["suggestions"]
+    many = client.get("/api/compare?ids=" + ",".join(r.id for r in loader.load()[:13]))
+    assert many.status_code == 400 and "at most 12" in many.json()["error"]
     bad = client.get("/api/compare?ids=llama-2-7b")
     assert bad.status_code == 400 and "at least two" in bad.json()["error"]
     users = client.get("/api/compare?ids=llama-2-7b,gpt-4o&users=lots")

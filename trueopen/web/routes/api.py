@@ -43,8 +43,15 @@ async def model(request: Request, model: str) -> Response:
     return Response(store.show_json[found.release.id], media_type="application/json")
 
 
+MAX_COMPARED = 12
+
+
 def split_ids(ids: str) -> list[str]:
-    return [i.strip() for i in ids.split(",") if i.strip()][:12]
+    """'a, b,c' -> ['a', 'b', 'c']; more than a table can show is an error, not silently cut."""
+    out = [i.strip() for i in ids.split(",") if i.strip()]
+    if len(out) > MAX_COMPARED:
+        raise InputError("ids", f"{len(out)} models named; compare at most {MAX_COMPARED} at once")
+    return out
 
 
 def parse_users(users: str | None) -> int | None:

@@ -57,12 +57,12 @@ async def model(request: Request, model: str) -> Response:
 
 @router.get("/compare")
 def compare(request: Request, ids: str = "", add: str = "", users: str = "") -> Response:
-    wanted = split_ids(ids) + split_ids(add)
-    cmp, error = None, None
-    if len(wanted) >= 2:
-        try:
+    wanted, cmp, error = [], None, None
+    try:
+        wanted = split_ids(",".join((ids, add)))
+        if len(wanted) >= 2:
             cmp = service.compare(wanted, parse_users(users.strip() or None))
-        except TrueopenError as exc:
-            error = exc
+    except TrueopenError as exc:
+        error = exc
     return page("compare.html.j2", status_of(error) if error else 200, cmp=cmp, error=error, ids=wanted,
                 users=users, all_ids=sorted(_store(request).by_id))
