@@ -272,3 +272,10 @@ def test_serve_refuses_a_port_in_use(cli):
     assert run.code == 2 and "Traceback" not in run.err
     assert run.err.strip().splitlines() == [f"trueopen: error: serve: cannot listen on 127.0.0.1:{port}: "
                                             "Address already in use"]
+
+
+def test_serve_help(cli):
+    res = cli("serve", "--help", env={"COLUMNS": "80"})
+    assert res.code == 0 and max(len(line) for line in res.out.splitlines()) <= 80
+    assert "Examples" in res.out and "trueopen serve" in res.out and "Exit 0" in res.out
+    assert "--host" in res.out and "--port" in res.out

@@ -16,6 +16,7 @@ def serve(
 
     Read-only and offline: it serves the bundled catalog and never fetches a URL it is given.
     The catalog is assessed once at start. Stop it with Ctrl-C.
+    Exit 0 when stopped, 2 when the host or port cannot be used.
 
     \b
     Examples:
