@@ -6,6 +6,12 @@ class and progress from Test_Data/expected_results.json. Descriptions, paths and
 out. MOT is MIT-licensed; the facts are attributed in the output's "source" block.
 
 Usage: python scripts/extract_mot_facts.py GIT_DIR [COMMIT] > tests/data/mot_facts.json
+
+With --snapshot, writes instead the catalog's committed snapshot of MOT's model files
+(trueopen/catalog/imported/mot.json): per file stem, the release's name, producer, links, global
+licenses and each component's name, license and paths, for the crosscheck against the catalog.
+
+Usage: python scripts/extract_mot_facts.py --snapshot GIT_DIR [COMMIT] > trueopen/catalog/imported/mot.json
 """
 
 from __future__ import annotations
@@ -39,7 +45,54 @@ def facts(doc: dict) -> dict:
     }
 
 
+REPOSITORY = "https://github.com/lfai/model_openness_tool"
+RETRIEVED = "2026-11-28"
+RELEASE_FIELDS = ("name", "version", "date", "producer", "repository", "huggingface")
+COMPONENT_FIELDS = ("name", "license", "license_path", "component_path")
+
+
+def snapshot_record(stem: str, path: str, doc: dict) -> dict:
+    """The facts of one MOT model file the crosscheck compares: no descriptions."""
+    rel = doc["release"]
+    out: dict = {"key": stem, "path": path}
+    out.update({k: str(rel[k]) for k in RELEASE_FIELDS if rel.get(k) not in (None, "")})
+    lic = {}
+    for key, value in (rel.get("license") or {}).items():
+        if isinstance(value, dict) and value.get("name"):
+            lic[key] = {k: str(value[k]).strip() for k in ("name", "path") if str(value.get(k) or "").strip()}
+    out["license"] = lic
+    out["components"] = [{k: str(c[k]).strip() for k in COMPONENT_FIELDS if str(c.get(k) or "").strip()}
+                         for c in rel.get("components") or []]
+    return out
+
+
+def snapshot(repo: str, commit: str) -> str:
+    sha = git(repo, "rev-parse", commit).strip()
+    models = {}
+    for path in sorted(git(repo, "ls-tree", "--name-only", sha, "models/").splitlines()):
+        if path.endswith(".yml"):
+            stem = path.removeprefix("models/").removesuffix(".yml")
+            models[stem] = snapshot_record(stem, path, yaml.safe_load(git(repo, "show", f"{sha}:{path}")))
+    source = {
+        "name": "Model Openness Tool",
+        "repository": REPOSITORY,
+        "revision": sha,
+        "retrieved": RETRIEVED,
+        "license": "MIT",
+        "attribution": "Copyright 2024 The Model Openness Tool Authors (MIT License); facts extracted "
+                       "from its models/ files by scripts/extract_mot_facts.py, not MOT's files.",
+        "url_prefix": f"{REPOSITORY}/blob/{sha}/",
+    }
+    lines = ["{", f' "source": {json.dumps(source, ensure_ascii=False)},', ' "models": {']
+    lines.append(",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in models.items()))
+    lines += [" }", "}"]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
+    if sys.argv[1] == "--snapshot":
+        sys.stdout.write(snapshot(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "HEAD"))
+        return
     repo = sys.argv[1]
     commit = sys.argv[2] if len(sys.argv) > 2 else "HEAD"
     sha = git(repo, "rev-parse", commit).strip()

@@ -1,4 +1,5 @@
-"""Regenerate docs/disagreements.md from the catalog and the imported Open Source AI Index."""
+"""Regenerate docs/disagreements.md from the catalog, the imported Open Source AI Index and the
+imported Model Openness Tool files."""
 
 from pathlib import Path
 
@@ -9,8 +10,9 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "disagreements.md"
 
 
 def render() -> str:
-    listed = [service.assess_release(r) for r in loader.load() if "osai-index" in r.listed_in]
-    return disagreements.markdown(disagreements.rows(listed), listed)
+    catalog = loader.load()
+    listed = [service.assess_release(r) for r in catalog if "osai-index" in r.listed_in]
+    return disagreements.markdown(disagreements.rows(listed), listed) + disagreements.mot_markdown(list(catalog))
 
 
 if __name__ == "__main__":

@@ -15,13 +15,11 @@ import pytest
 
 from trueopen import service
 from trueopen.catalog import loader
-from trueopen.frameworks import mof as mof_fw
 from trueopen.frameworks.osaid import CODE_PARTS
 from trueopen.licenses import terms as T
 
 # (entry, contradiction kind) -> the catalog field whose fact is missing; reported to the
 # coordinator for the catalog data owner (frameworks read the facts consistently already).
-_CARD = "components: no 'Model card' component (with its license), though documentation links the card"
 
 
 def _doc(names: list[str]) -> str:
@@ -30,33 +28,8 @@ def _doc(names: list[str]) -> str:
 
 
 DATA_TO_FIX = {
-    ("amber", "document listed, MOF missing"): _doc(['Data card']),
-    ("chatglm2-closed", "document listed, MOF missing"): _doc(['Technical report']),
-    ("deepseek-v3.2", "document listed, MOF missing"): _doc(['Research paper']),
-    ("gemini-2.5-flash", "document listed, MOF missing"): _doc(['Technical report']),
-    ("gemini-2.5-pro", "document listed, MOF missing"): _doc(['Technical report']),
-    ("glm-4-9b", "document listed, MOF missing"): _doc(['Technical report']),
-    ("glm-5", "document listed, MOF missing"): _doc(['Research paper']),
     ("gpt-oss-120b", "document listed, MOF missing"): _doc(['Research paper']),
-    ("kimi-k2.5", "document listed, MOF missing"): _doc(['Research paper']),
-    ("llama-3.1-405b", "document listed, MOF missing"): _doc(['Research paper']),
-    ("mixtral-8x7b", "document listed, MOF missing"): _doc(['Research paper']),
     ("olmo-3-32b-think", "document listed, MOF missing"): _doc(['Data card', 'Research paper', 'Technical report']),
-    ("pangu-pro-moe", "document listed, MOF missing"): _doc(['Technical report']),
-    ("phi-3-mini", "document listed, MOF missing"): _doc(['Technical report']),
-    ("phi-4", "document listed, MOF missing"): _doc(['Data card', 'Technical report']),
-    ("qwen-7b", "document listed, MOF missing"): _doc(['Technical report']),
-    ("qwen3-235b-a22b", "document listed, MOF missing"): _doc(['Technical report']),
-    ("chatglm-6b", "model card"): _CARD,
-    ("gpt-5", "model card"): _CARD,
-    ("minimax-text-01", "model card"): _CARD,
-    ("mistral-7b", "model card"): _CARD,
-    ("o1", "model card"): _CARD,
-    ("o3", "model card"): _CARD,
-    ("o3-mini", "model card"): _CARD,
-    ("o4-mini", "model card"): _CARD,
-    ("gpt-4", "architecture withheld"):
-        "documentation[technical-report].withholds: [architecture] (its summary says the report withholds it)",
 }
 
 _CODE_CLAUSE = re.compile(r"(?:^|[.;] )([A-Za-z, -]+?) code (?:is|are) ")

@@ -189,6 +189,24 @@ class Pricing(_Fact):
     currency: str = "USD"
 
 
+class Architecture(_Fact):
+    """The attention shape read from the model's config.json: it sizes the KV cache a served
+    sequence holds (2 x layers x kv_heads x head_dim values per token)."""
+
+    layers: int = Field(gt=0, description="num_hidden_layers")
+    kv_heads: int = Field(gt=0, description="num_key_value_heads (grouped-query attention)")
+    head_dim: int = Field(gt=0, description="head_dim, or hidden_size / num_attention_heads")
+
+
+Task = Literal["chat", "code", "reasoning", "embedding", "speech", "vision", "image"]
+
+
+class Tasks(_Fact):
+    """What the model is made for, where its type and treatment do not say it exactly."""
+
+    tasks: list[Task] = Field(min_length=1)
+
+
 class Benchmark(_Fact):
     """A published score, as the producer or a leaderboard reported it (not re-measured)."""
 
@@ -230,6 +248,8 @@ class Release(_Strict):
     documentation: list[DocLink] = Field(default_factory=list)
     package: Package | None = None
     pricing: Pricing | None = None
+    architecture: Architecture | None = None
+    tasks: Tasks | None = None
     benchmarks: list[Benchmark] = Field(default_factory=list)
     listed_in: dict[str, str] = Field(
         default_factory=dict,
@@ -267,7 +287,7 @@ class Release(_Strict):
     def _source_refs(self) -> list[tuple[str, str]]:
         refs: list[tuple[str, str]] = []
         for field in ("released", "parameters", "context_length", "base_model", "access",
-                      "training_data", "tuning_data", "package", "pricing"):
+                      "training_data", "tuning_data", "package", "pricing", "architecture", "tasks"):
             value = getattr(self, field)
             if value is not None:
                 refs.append((field, value.source))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from . import columns
 from .assessment import Assessment, assess
-from .catalog import crosscheck, loader, producers
+from .catalog import consistency, crosscheck, loader, producers
 from .catalog.importers import mof as mof_import
 from .errors import NotFound, TrueopenError
 from .licenses import terms
@@ -271,6 +271,7 @@ def validate_release(release: Release) -> list[str]:
     if producers.of(release) is None:
         findings.append(f"producer '{release.producer}' is not in producers.yaml")
     findings += crosscheck.misquoted(release)
+    findings += consistency.check(release)
     return findings
 
 
@@ -408,4 +409,91 @@ def compare(queries: list[str], users: int | None = None, extra_rows=None):
     questions = [q for q in rights.QUESTIONS if q != "users" or users is not None]
     assessments = [assess_release(r, catalog) for r in releases]
     answers = [rights.for_release(r, questions, users) for r in releases]
-    return compare_mod.build(assessments, answers, extra_rows)
+    from .advise import cost as cost_mod
+
+    return compare_mod.build(assessments, answers, cost_mod.compare_rows(releases) + list(extra_rows or []))
+
+
+@dataclass
+class CostResult:
+    assumptions: "object"  # advise.cost.Assumptions
+    gpu: "object"  # advise.cost.Gpu
+    estimates: list  # advise.cost.Estimate, in the order asked
+
+
+def cost(queries: list[str], assumptions) -> CostResult:
+    """`trueopen cost`: the API bill and the self-host estimate for each model, same assumptions."""
+    from .advise import cost as cost_mod
+
+    catalog = loader.load()
+    releases = [loader.find(q, catalog) for q in queries]
+    g = cost_mod.gpu(assumptions.gpu)
+    seen: set[str] = set()
+    unique = [r for r in releases if not (r.id in seen or seen.add(r.id))]
+    return CostResult(assumptions, g, [cost_mod.estimate(r, assumptions, g) for r in unique])
+
+
+@dataclass
+class ChooseResult:
+    needs: "object"  # advise.choose.Needs
+    ranking: str
+    candidates: list  # advise.choose.Verdict, best first
+    ruled_out: list  # advise.choose.Verdict, in catalog order
+
+
+def choose(needs) -> ChooseResult:
+    """`trueopen choose`: every catalog release checked against the needs with the same rights,
+    assessments and cost estimates `can`, `show` and `cost` give."""
+    from .advise import choose as choose_mod
+    from .advise import cost as cost_mod
+    from .errors import InputError
+    from .licenses import rights
+
+    if needs.budget is not None and needs.tokens is None:
+        raise InputError("--budget", "a monthly budget needs --tokens, the volume it has to pay for")
+    if needs.task is not None and needs.task not in choose_mod.TASKS:
+        raise InputError("--task", f"'{needs.task}' is not one of {', '.join(choose_mod.TASKS)}")
+    catalog = loader.load()
+    questions = list(dict.fromkeys([*needs.rights_questions, "commercial", "on_prem"]))
+    assumptions = (cost_mod.Assumptions(tokens=needs.tokens, precision=needs.precision, gpu=needs.gpu)
+                   if needs.tokens is not None else None)
+    g = cost_mod.gpu(needs.gpu)
+    verdicts = []
+    for r in catalog:
+        est = cost_mod.estimate(r, assumptions, g) if assumptions is not None else None
+        verdicts.append(choose_mod.evaluate(assess_release(r, catalog), rights.for_release(r, questions, needs.users),
+                                            est, needs))
+    fitting = [v for v in verdicts if v.fits]
+    return ChooseResult(needs, choose_mod.ranking_text(needs), choose_mod.rank(fitting, needs),
+                        [v for v in verdicts if not v.fits])
+
+
+def benchmark_names() -> list[tuple[str, int]]:
+    """`gap --list`: every benchmark with a recorded score, and how many releases report it."""
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for r in loader.load():
+        for key in {loader.normalize(b.name): b.name for b in r.benchmarks}.items():
+            counts[key[0]] = counts.get(key[0], 0) + 1
+            shown.setdefault(key[0], key[1])
+    return sorted(((shown[k], n) for k, n in counts.items()), key=lambda x: (-x[1], x[0].lower()))
+
+
+def gap_plot(benchmark: str, path: Path) -> dict:
+    """`gap --plot`: the best open, restricted-weights and closed score per quarter, as a picture."""
+    from .advise import plots
+
+    benchmark_gap(benchmark)  # an unknown benchmark fails here, with close names
+    series = plots.gap_series(all_assessments(), benchmark)
+    units = {b.unit for r in loader.load() for b in r.benchmarks if loader.normalize(b.name) == loader.normalize(benchmark)}
+    plots.write_gap(series, benchmark, path, unit=units.pop() if len(units) == 1 else "%")
+    return series
+
+
+def producers_plot(query: str | None, path: Path) -> list:
+    """`producers --plot`: each producer's releases on a time axis, coloured by verdict."""
+    from .advise import plots
+
+    rows = plots.timeline(producer_summaries(query))
+    plots.write_timeline(rows, path)
+    return rows

@@ -8,12 +8,15 @@ source is right, and docs/disagreements.md records what was decided).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from .. import components as mofc
 from ..release import Release
 from . import snapshots
 
-LISTS = (snapshots.MODELS_DEV, snapshots.OSAI_INDEX, "mot")
+LISTS = (snapshots.MODELS_DEV, snapshots.OSAI_INDEX, snapshots.MOT)
 VIA_MODELS_DEV = "(via models.dev)"
 
 
@@ -53,7 +56,7 @@ def misquoted(release: Release) -> list[str]:
     for name, key in release.listed_in.items():
         if name not in LISTS:
             findings.append(f"listed_in '{name}' is not a catalog trueopen knows ({', '.join(LISTS)})")
-        elif name != "mot" and key not in snapshots.entries(name):
+        elif key not in snapshots.entries(name):
             findings.append(f"listed_in {name} '{key}' is not in the imported {name} snapshot")
     for fact, src, ours, theirs in _md_facts(release):
         if _cites_models_dev(release, src) and ours != theirs:
@@ -66,13 +69,138 @@ def misquoted(release: Release) -> list[str]:
     for k, s in release.sources.items():
         if s.url.startswith(_md_prefix()) and snapshots.MODELS_DEV not in release.listed_in:
             findings.append(f"source '{k}' cites models.dev but listed_in has no models.dev id")
+    findings += _mot_misquoted(release)
     return findings
 
 
 def differences(release: Release) -> list[str]:
-    return [f"{fact} is {ours} (source '{src}'); models.dev says {theirs}"
-            for fact, src, ours, theirs in _md_facts(release)
-            if not _cites_models_dev(release, src) and ours != theirs]
+    notes = [f"{fact} is {ours} (source '{src}'); models.dev says {theirs}"
+             for fact, src, ours, theirs in _md_facts(release)
+             if not _cites_models_dev(release, src) and ours != theirs]
+    return notes + [d.note for d in mot_differences(release) if d.decided_by != ADOPTED]
+
+
+# ---- the Model Openness Tool's own model files --------------------------------------------------
+
+MOT_REPO = "https://github.com/lfai/model_openness_tool/"
+ADOPTED = "their record"
+OURS = "our source"
+OPEN_QUESTION = "still to check"
+
+
+@dataclass(frozen=True)
+class MotDifference:
+    """One component where the entry and MOT's file for the same release differ, or where the
+    entry took MOT's record (decided_by ADOPTED)."""
+
+    release: str
+    mot_key: str
+    component: str
+    ours: str  # NOT_LISTED, NO_LICENSE or the license string
+    theirs: str
+    decided_by: str  # ADOPTED / OURS / OPEN_QUESTION
+    evidence: str  # the URL that decides it (our source, or MOT's file); "" while open
+
+    @property
+    def decision(self) -> str:
+        if self.decided_by == ADOPTED:
+            return f"their record, adopted ({self.evidence})"
+        if self.decided_by == OURS:
+            return f"our source ({self.evidence})"
+        return OPEN_QUESTION
+
+    @property
+    def note(self) -> str:
+        how = self.decision if self.decided_by == OPEN_QUESTION else f"decided by {self.decision}"
+        return f"MOT {self.mot_key}: {self.component}: {self.ours} here, {self.theirs} in MOT's file; {how}"
+
+
+def _mot_record(release: Release) -> dict | None:
+    key = release.listed_in.get(snapshots.MOT)
+    return snapshots.entries(snapshots.MOT).get(key) if key else None
+
+
+@lru_cache(maxsize=None)
+def mot_release(key: str) -> Release:
+    """MOT's file read as trueopen reads any MOF file, so licenses are inherited MOT's way."""
+    from .importers import mof  # the importer loads the catalog modules; import late
+
+    rec = snapshots.entries(snapshots.MOT)[key]
+    doc = {"framework": {"name": mof.FRAMEWORK_NAME, "version": "1.0", "date": "2024-12-15"},
+           "release": {"name": rec["name"], "producer": rec.get("producer", ""), "license": rec["license"],
+                       "components": rec["components"]}}
+    return mof.parse(doc, snapshots.file_url(snapshots.MOT, rec)).release
+
+
+NOT_LISTED, NO_LICENSE = "not listed", "no license"
+
+
+def _state(release: Release, name: str) -> str:
+    """'not listed', 'no license' or the license string, as a reader compares them. MOT's files
+    sometimes list a component with the license 'Component not included': that is not listed."""
+    if release.component(name) is None:
+        return NOT_LISTED
+    lic = (release.effective_license(name) or "").strip()
+    if "component not include" in lic.lower():  # also "Component Component not included", "...include."
+        return NOT_LISTED
+    return lic or NO_LICENSE
+
+
+@lru_cache(maxsize=None)
+def _canon(text: str) -> str:
+    """One name per license: MOT writes names ('Llama 2 Community License', 'Apache 2.0')."""
+    from ..licenses import names
+
+    # arXiv's perpetual non-exclusive license lets arXiv distribute a paper and grants readers
+    # nothing more; the catalog records such papers as unlicensed, MOT by the license's name.
+    if text.lower().startswith("arxiv") or text.lower().startswith("licenseref-arxiv"):
+        return NO_LICENSE
+    plain = re.sub(r"\s*\blicen[sc]e\b\s*", " ", text, flags=re.I).strip().replace(" ", "-")
+    for candidate in (text, plain):
+        named = names.from_tag(candidate)
+        if named is not None:
+            return named.key
+    return text
+
+
+def _same(ours: str, theirs: str) -> bool:
+    return ours == theirs or _canon(ours) == _canon(theirs)
+
+
+def _cites(release: Release, key: str | None, prefix: str) -> str | None:
+    """The URL of source `key` when it starts with `prefix`."""
+    src = release.sources.get(key) if key else None
+    return src.url if src is not None and src.url.startswith(prefix) else None
+
+
+def mot_differences(release: Release) -> list[MotDifference]:
+    """Every MOF component where our entry and MOT's file disagree (listed or not, license), and
+    every component the entry took from MOT's file, with what decides it."""
+    rec = _mot_record(release)
+    if rec is None:
+        return []
+    theirs_rel = mot_release(rec["key"])
+    out = []
+    for spec in mofc.COMPONENTS:
+        ours, theirs = _state(release, spec.name), _state(theirs_rel, spec.name)
+        comp = release.component(spec.name)
+        cited = _cites(release, comp.source, MOT_REPO) if comp else None
+        if _same(ours, theirs) and not cited:
+            continue
+        if cited:  # the entry took MOT's record (a misquote when the two still differ)
+            decided, evidence = ADOPTED, cited
+        elif comp is not None:
+            decided, evidence = OURS, release.sources[comp.source].url
+        else:
+            decided, evidence = OPEN_QUESTION, ""
+        out.append(MotDifference(release.id, rec["key"], spec.name, ours, theirs, decided, evidence))
+    return out
+
+
+def _mot_misquoted(release: Release) -> list[str]:
+    """A component that cites MOT's file must say what the file says."""
+    return [f"{d.component} cites MOT's file ({d.evidence}) but is {d.ours} here and {d.theirs} there"
+            for d in mot_differences(release) if d.decided_by == ADOPTED and not _same(d.ours, d.theirs)]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Where trueopen's Open Source AI Index profile differs from the Index's own grades.
+"""Where trueopen's Open Source AI Index profile differs from the Index's own grades, and where
+our entries differ from the Model Openness Tool's own files.
 
 `docs/disagreements.md` is generated from this module (scripts/write_disagreements.py) and a test
 keeps it current: a catalog change that creates or removes a difference shows up in review.
@@ -13,7 +14,9 @@ from .. import components as C
 from ..assessment import Assessment
 from ..release import Release
 from . import snapshots
-from .crosscheck import IndexDifference, index_differences
+from ..frameworks import mof as mof_framework
+from .crosscheck import ADOPTED, OPEN_QUESTION, OURS, IndexDifference, MotDifference, index_differences, \
+    mot_differences, mot_release
 from .loader import normalize
 
 # How the two rule sets read each parameter differently: the usual cause of a difference when both
@@ -207,4 +210,87 @@ def markdown(all_rows: list[Row], assessments: list[Assessment]) -> str:
         ours = f"<{r.our_source}>" if r.our_source else "(no fact recorded)"
         out.append(f"| {d.release} | {d.index_key} | `{d.parameter}` | {d.ours}: {d.our_reason} | {d.theirs} | {ours} | {ev} "
                    f"| {r.decided_by} |")
+    return "\n".join(out) + "\n"
+
+
+# ---- the Model Openness Tool --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClassGap:
+    """Our MOF class for an entry against the class MOT's own file scores, and the components
+    (from the rows) that make the difference."""
+
+    release: str
+    mot_key: str
+    ours: int | None
+    theirs: int | None
+    because: tuple[str, ...]
+
+
+def mot_rows(releases: list[Release]) -> list[MotDifference]:
+    return [d for r in sorted(releases, key=lambda r: r.id) for d in mot_differences(r)]
+
+
+def class_gaps(releases: list[Release]) -> list[ClassGap]:
+    out = []
+    for r in sorted(releases, key=lambda r: r.id):
+        key = r.listed_in.get(snapshots.MOT)
+        if not key:
+            continue
+        ours, theirs = mof_framework.assess(r), mof_framework.assess(mot_release(key))
+        if ours.mof_class != theirs.mof_class:
+            missing = set().union(*ours.missing.values()) - set().union(*theirs.missing.values())
+            out.append(ClassGap(r.id, key, ours.mof_class, theirs.mof_class, tuple(sorted(missing))))
+    return out
+
+
+def _cls(c: int | None) -> str:
+    return {1: "Class I", 2: "Class II", 3: "Class III"}.get(c or 0, "unclassified")
+
+
+def mot_markdown(releases: list[Release]) -> str:
+    snap = snapshots.load(snapshots.MOT)["source"]
+    rows, gaps = mot_rows(releases), class_gaps(releases)
+    listed = [r for r in releases if snapshots.MOT in r.listed_in]
+    count = {k: sum(1 for d in rows if d.decided_by == k) for k in (ADOPTED, OURS, OPEN_QUESTION)}
+    out = [
+        "",
+        "# Where trueopen and the Model Openness Tool's own files disagree",
+        "",
+        f"MOT's model files come from [{snap['revision'][:12]}]({snap['repository']}/tree/{snap['revision']}) "
+        f"(imported {snap['retrieved']}; {snap['license']}; {snap['attribution']}).",
+        f"{len(listed)} catalog releases name their MOT file (`listed_in: mot`). Every MOF component where the "
+        "entry and the file differ (listed or not, license) is below, with what decides it: **our source** (the "
+        "entry cites it for that component), **their record** (the entry took MOT's record and cites the file) or "
+        "**still to check** (MOT lists a component the entry does not; nobody has read the evidence yet). "
+        "Licenses compare by identity, not spelling; MOT's files let a component without a license inherit the "
+        "release's, and `validate` fails an entry whose component cites MOT's file but says something else.",
+        f"{count[OURS]} rows are decided by our source, {count[ADOPTED]} by their record and "
+        f"{count[OPEN_QUESTION]} are still to check.",
+        "",
+        "## Where our MOF class differs from the class MOT's file scores",
+        "",
+    ]
+    if not gaps:
+        out.append("None: every entry scores the class its MOT file scores.")
+    else:
+        out += ["| release | MOT file | trueopen | MOT's file | components that make the difference |",
+                "|---|---|---|---|---|"]
+        by_id = {r.id: r for r in releases}
+        for g in gaps:
+            why = []
+            for name in g.because:
+                row = next((d for d in rows if d.release == g.release and d.component == name), None)
+                comp = by_id[g.release].component(name)
+                note = f": {comp.note.rstrip('.')}" if comp is not None and comp.note else ""
+                why.append(f"{name} ({row.ours} here, {row.theirs} there; {row.decision}){note}" if row else name)
+            out.append(f"| {g.release} | {g.mot_key} | {_cls(g.ours)} | {_cls(g.theirs)} | "
+                       f"{'; '.join(why) or 'the rules, on the same components'} |")
+    out += ["", "## Every difference", "",
+            "| release | MOT file | component | trueopen | MOT's file | decided by |",
+            "|---|---|---|---|---|---|"]
+    for d in rows:
+        decided = {ADOPTED: f"their record, adopted: <{d.evidence}>", OURS: f"our source: <{d.evidence}>",
+                   OPEN_QUESTION: "still to check"}[d.decided_by]
+        out.append(f"| {d.release} | {d.mot_key} | {d.component} | {d.ours} | {d.theirs} | {decided} |")
     return "\n".join(out) + "\n"

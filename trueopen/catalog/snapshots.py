@@ -13,7 +13,8 @@ from pathlib import Path
 
 MODELS_DEV = "models.dev"
 OSAI_INDEX = "osai-index"
-FILES = {MODELS_DEV: "models-dev.json", OSAI_INDEX: "osai-index.json"}
+MOT = "mot"  # the Model Openness Tool's model files (lfai/model_openness_tool, MIT)
+FILES = {MODELS_DEV: "models-dev.json", OSAI_INDEX: "osai-index.json", MOT: "mot.json"}
 
 
 def path(name: str) -> Path:
@@ -27,4 +28,9 @@ def load(name: str) -> dict:
 
 def entries(name: str) -> dict[str, dict]:
     data = load(name)
-    return data["models"] if name == MODELS_DEV else data["profiles"]
+    return data["profiles"] if name == OSAI_INDEX else data["models"]
+
+
+def file_url(name: str, record: dict) -> str:
+    """The snapshot's own file for a record, at the pinned revision."""
+    return load(name)["source"]["url_prefix"] + record["path"]

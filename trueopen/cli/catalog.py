@@ -1,4 +1,4 @@
-"""Commands over the bundled catalog: show, list, producers, gap, validate."""
+"""Commands over the bundled catalog: show, list, producers, gap, validate (and their --plot pictures)."""
 
 from __future__ import annotations
 
@@ -95,6 +95,7 @@ def list_(
 def producers(
     producer: Optional[str] = typer.Argument(None, help="one producer (id or name): its releases in date order"),
     format: Format = FORMAT_OPT,
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE", help="also draw each producer's releases on a time axis, coloured by verdict (.svg or .png)"),
 ) -> None:
     """Who makes the models, and the strategy their releases show (open to closed, always open...).
 
@@ -108,6 +109,9 @@ def producers(
     """
     try:
         rows = service.producer_summaries(producer)
+        if plot is not None:
+            service.producers_plot(producer, plot)
+            err.print(f"wrote {plot}", highlight=False, markup=False)
     except TrueopenError as exc:
         fail(str(exc))
     if format is Format.json:
@@ -122,29 +126,48 @@ def producers(
 def gap(
     benchmark: str = typer.Argument("MMLU", help="benchmark name as recorded: MMLU, GSM8K, HumanEval, SWE-Bench Verified..."),
     format: Format = FORMAT_OPT,
+    list_: bool = typer.Option(False, "--list", help="list the benchmarks with recorded scores, and how many releases report each"),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE", help="also draw the best open, restricted-weights and closed score per quarter (.svg or .png)"),
 ) -> None:
     """The open/closed performance gap over time: per year, the best published score among releases
     whose weights can be had and among those whose weights cannot.
 
     Scores are as the producers or leaderboards published them (see each release's sources); shot
-    counts and settings differ, so each row names the release and the setting behind it.
-    Exit 0, or 2 when no release has a score for the benchmark (close names are suggested).
+    counts and settings differ, so each row names the release and the setting behind it. The gap is
+    best closed minus best open: positive when a closed model led. Open means open-source or
+    open-weights, never unknown; restricted-weights releases get their own column.
+    Exit 0, or 2 for an unknown benchmark (close names are suggested) or a plot file that cannot
+    be written.
 
-    \b
+    
     Examples:
       trueopen gap
+      trueopen gap --list
       trueopen gap "SWE-Bench Verified" --format md
+      trueopen gap "GPQA Diamond" --plot gap.svg
     """
+    from ..report import gap as gap_report
+
+    if list_:
+        names = service.benchmark_names()
+        if format is Format.json:
+            print_json([{"benchmark": n, "releases": c} for n, c in names])
+        else:
+            gap_report.listing(names, out)
+        return
     try:
         rows = service.benchmark_gap(benchmark)
+        if plot is not None:
+            service.gap_plot(benchmark, plot)
+            err.print(f"wrote {plot}", highlight=False, markup=False)
     except TrueopenError as exc:
         fail(str(exc))
     if format is Format.json:
         print_json([jsonout.gap_row(r) for r in rows])
     elif format is Format.md:
-        sys.stdout.write(markdown.gap(rows, benchmark))
+        sys.stdout.write(markdown.gap(rows, benchmark) + "\n" + gap_report.SIGN + "\n")
     else:
-        terminal.gap(rows, out)
+        gap_report.table(rows, benchmark, out)
 
 
 @app.command()
