@@ -64,6 +64,10 @@ def test_api_matches_the_real_cli(client, cli):
         ("/api/can/Apache-2.0", ["can", "Apache-2.0"]),
         ("/api/gap?benchmark=MMLU", ["gap", "MMLU"]),
         ("/api/producers/mistral", ["producers", "mistral"]),
+        ("/api/choose?commercial=true&users=800M&on_prem=true&rank_by=MMLU",
+         ["choose", "--commercial", "--users", "800M", "--on-prem", "--rank-by", "MMLU"]),
+        ("/api/cost?ids=gpt-4o,llama-3.3-70b&tokens=5B&gpu=H200&precision=fp8",
+         ["cost", "gpt-4o", "llama-3.3-70b", "--tokens", "5B", "--gpu", "H200", "--precision", "fp8"]),
     ]
     for path, args in cases:
         got = client.get(path)
@@ -161,7 +165,7 @@ def test_no_stack_trace_when_something_breaks():
     assert page.status_code == 500 and "Traceback" not in page.text and "KeyError" not in page.text
 
 
-PAGES = ["/", "/models/llama-2-7b", "/models/llama-2", "/compare?ids=llama-2-7b,olmo-2-7b,gpt-4o", "/licenses",
+PAGES = ["/choose?commercial=true&on_prem=true", "/cost?ids=gpt-4o,llama-3.3-70b", "/", "/models/llama-2-7b", "/models/llama-2", "/compare?ids=llama-2-7b,olmo-2-7b,gpt-4o", "/licenses",
          "/licenses/llama2", "/licenses/Apache-2.0", "/identify", "/producers", "/gap?benchmark=MMLU",
          "/api/models/llama-2-7b", "/models/no-such-model"]
 
@@ -192,7 +196,9 @@ def test_every_user_string_comes_back_escaped(client):
             f"/?size={s}", f"/?access={s}", f"/?sort={s}", f"/models/{s}", f"/compare?ids={s},llama-2-7b",
             f"/compare?ids=llama-2-7b&add={s}", f"/compare?ids=llama-2-7b,gpt-4o&users={s}", f"/licenses/{s}",
             f"/gap?benchmark={s}", f"/api/models/{s}", f"/api/can/{s}", f"/api/gap?benchmark={s}",
-            f"/api/compare?ids={s},{s}2", f"/api/models?producer={s}", f"/api/licenses/{s}", f"/nowhere/{s}"]
+            f"/api/compare?ids={s},{s}2", f"/api/models?producer={s}", f"/api/licenses/{s}", f"/nowhere/{s}",
+            f"/choose?users={s}", f"/choose?task={s}", f"/choose?gpu={s}&tokens=1B", f"/cost?ids={s}",
+            f"/cost?ids=gpt-4o&gpu={s}", f"/api/choose?min_verdict={s}", f"/api/cost?ids=gpt-4o&tokens={s}"]
     echoed = 0
     for path in gets:
         got = client.get(path)
@@ -217,7 +223,7 @@ def test_every_user_string_comes_back_escaped(client):
 def test_openapi_describes_the_api(client):
     spec = client.get("/api/openapi.json").json()
     for path in ("/api/models", "/api/models/{model}", "/api/compare", "/api/can/{subject}", "/api/identify",
-                 "/api/producers", "/api/gap", "/api/licenses"):
+                 "/api/producers", "/api/gap", "/api/licenses", "/api/choose", "/api/cost"):
         assert path in spec["paths"], path
     assert not any(p.startswith("/models") for p in spec["paths"])  # pages are not API
 

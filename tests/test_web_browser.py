@@ -156,6 +156,25 @@ def test_compare_three_models(page):
     assert page.problems == []
 
 
+def test_choose_form(page):
+    page.goto("/choose")
+    page.check("input[name=commercial]")
+    page.check("input[name=on_prem]")
+    page.fill("input[name=users]", "800M")
+    page.click("#choose-form button[type=submit]")
+    page.wait_for_selector("#shortlist")
+    want = _api(page, "/api/choose?commercial=true&on_prem=true&users=800M")
+    shown = page.locator("#candidates tbody tr td:nth-child(2) a").all_inner_texts()
+    assert shown == [c["name"] for c in want["candidates"][:10]] and shown
+    assert page.locator("#ruled-out summary").inner_text().startswith(f"Ruled out: {len(want['ruled_out'])}")
+    first = page.locator("#candidates tbody tr").first.inner_text()
+    assert want["candidates"][0]["why"][0] in first
+    page.click("#ruled-out summary")
+    reason = want["ruled_out"][0]["reason"]
+    assert page.locator("#ruled-out", has_text=reason).is_visible()
+    assert page.problems == []
+
+
 def test_paste_a_license(page):
     from trueopen.licenses import identify
 

@@ -25,9 +25,9 @@ def create_app(store: Store | None = None) -> FastAPI:
                   "how models compare. Every answer is the JSON the matching `trueopen` command prints.")
     app.state.store = store if store is not None else Store.load()
 
-    from .routes import api, charts, licenses, pages
+    from .routes import advise, api, charts, licenses, pages
 
-    for module in (api, pages, licenses, charts):
+    for module in (api, pages, licenses, charts, advise):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("trueopen.web") / "static")), name="static")
 

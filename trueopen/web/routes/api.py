@@ -108,3 +108,30 @@ def licenses() -> Response:
 @router.get("/licenses/{key:path}", summary="one license's terms: rights with clauses, user cap, duties")
 def license_terms(key: str) -> Response:
     return json_text(licensing.find(key).model_dump(mode="json", exclude_none=True))
+
+
+@router.get("/choose", summary="`trueopen choose [--commercial --users 800M --on-prem ...] --format json`")
+def choose(request: Request, commercial: bool = False, users: Optional[str] = None, fine_tune: bool = False,
+           redistribute_weights: bool = False, distill: bool = False, use_outputs_commercially: bool = False,
+           military: bool = False, on_prem: bool = False, gated_ok: bool = False, gpu_memory: Optional[float] = None,
+           precision: str = "bf16", context: int = 4096, min_context: Optional[int] = None, open_source: bool = False,
+           min_verdict: Optional[str] = None, mof_class: Optional[int] = None, task: Optional[str] = None,
+           tokens: Optional[str] = None, budget: Optional[float] = None, gpu: str = "H100",
+           rank_by: Optional[str] = None) -> Response:
+    from ...report import choose as choose_render
+    from .. import advice
+
+    return json_text(choose_render.to_json(service.choose(advice.needs(request.query_params))))
+
+
+@router.get("/cost", summary="`trueopen cost A B [--tokens 1B --gpu H100 ...] --format json`")
+def cost(request: Request, ids: str = Query("", description="comma-separated ids or names"), tokens: str = "1B",
+         precision: str = "bf16", context: int = 4096, concurrency: int = 16, gpu: str = "H100",
+         gpu_price: Optional[float] = None) -> Response:
+    from ...report import cost as cost_render
+    from .. import advice
+
+    wanted = split_ids(ids)
+    if not wanted:
+        raise InputError("ids", "name at least one model")
+    return json_text(cost_render.to_json(service.cost(wanted, advice.assumptions(request.query_params))))
