@@ -25,6 +25,9 @@ def test_every_producers_strategy_agrees_with_the_verdicts_list_shows(cli):
         kinds = [KIND[r["verdict"]] for r in dated if r["verdict"] in KIND]
         unknown = sum(r["verdict"] == "unknown" for r in dated)
         words = p["strategy"]
+        if not dated:  # no release with a date: nothing to read a strategy from
+            assert words.startswith("unknown"), (p["id"], words)
+            continue
         if unknown:
             assert words.endswith(f"({unknown} of {len(dated)} unknown)"), (p["id"], words)
         else:

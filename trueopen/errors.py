@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from .report.safe_text import printable
+
 
 def first_line(exc: BaseException, limit: int = 200) -> str:
     """An exception from a library, cut to one line a user can read next to a file name."""
     text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:limit]
+    return printable(text[0] if text else type(exc).__name__)[:limit]
 
 
 class TrueopenError(Exception):
-    """Base class; the CLI prints these as one line and exits 2."""
+    """Base class; the CLI prints these as one line and exits 2.
+
+    The text echoes file names and values from the input, so it is escaped (report/safe_text.py):
+    a newline cannot split the one line, an escape code cannot hide or rewrite it."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class InputError(TrueopenError):
     """A file or argument the user gave is unreadable, malformed or of the wrong shape."""
 
     def __init__(self, source: str, problem: str, field: str | None = None):
+        source, problem = printable(source), printable(problem)
+        field = printable(field) if field is not None else None
         self.source = source
         self.problem = problem
         self.field = field

@@ -497,3 +497,58 @@ def producers_plot(query: str | None, path: Path) -> list:
     rows = plots.timeline(producer_summaries(query))
     plots.write_timeline(rows, path)
     return rows
+
+
+# ---- gate: bom and check ------------------------------------------------------------------------
+
+def gate_subject(target: str, offline: bool | None = None, progress=None):
+    """A catalog model by id, name or alias; else an audited source (folder, file, hf:, git URL).
+    A local path always means its files, even when a catalog id has the same name."""
+    from .gate import subject as gs
+
+    if not Path(target).exists():
+        catalog = loader.load()
+        try:
+            return gs.from_catalog(target, assess_release(loader.find(target, catalog), catalog))
+        except NotFound:
+            if "/" not in target and ":" not in target:
+                raise
+    result = audit(target, offline=offline, progress=progress)
+    return gs.from_audit(target, result.assessment, result.audit)
+
+
+def bom(targets: list[str], fmt: str = "cyclonedx", hash_files: bool = True, on_hash=None,
+        offline: bool | None = None, progress=None) -> dict:
+    """`trueopen bom`: one CycloneDX 1.6 or SPDX 3.0 document for the models given. `on_hash(total,
+    rel, n)` hears of each chunk hashed (total bytes first, with rel None), for a progress bar."""
+    from .gate import bom_cyclonedx, bom_spdx, facts, hashing
+
+    subjects = [gate_subject(t, offline, progress) for t in targets]
+    todo = [(s, w) for s in subjects if s.audit is not None and hash_files for w in s.audit.weight_files
+            if w.format != "lfs-pointer" and w.rel in s.local]
+    if on_hash:
+        on_hash(sum(w.bytes for _, w in todo), None, 0)
+    hashes: dict[int, dict[str, str]] = {}
+    for s, w in todo:
+        advance = (lambda n, rel=w.rel: on_hash(0, rel, n)) if on_hash else None
+        hashes.setdefault(id(s), {})[w.rel] = hashing.sha256(s.local[w.rel], advance)
+    gathered = []
+    for s in subjects:
+        base = None
+        if s.assessment.release.base_model is not None:
+            try:
+                base = loader.find(s.assessment.release.base_model.id)
+            except TrueopenError:
+                base = None
+        gathered.append(facts.gather(s, hashes.get(id(s)), base))
+    return bom_spdx.build(gathered) if fmt == "spdx" else bom_cyclonedx.build(gathered)
+
+
+def check(targets: list[str], policy_path: Path, offline: bool | None = None, progress=None, today=None):
+    """`trueopen check`: the policy (read first: a bad policy fails before any slow work) against
+    each model. Returns one report per target."""
+    from .gate import check as check_mod
+    from .gate import policy as policy_mod
+
+    pol = policy_mod.load(policy_path)
+    return [check_mod.evaluate(pol, gate_subject(t, offline, progress), today) for t in targets]

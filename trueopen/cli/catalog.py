@@ -189,6 +189,8 @@ def validate(
       trueopen validate my-model.yaml --notes
       trueopen validate --format md > validation.md
     """
+    from ..report.safe_text import printable  # paths and findings echo the files' names and values
+
     results = service.validate(list(files or []))
     if format is Format.json:
         print_json([{"path": r.path, "kind": r.kind, "error": r.error, "findings": r.findings, "notes": r.notes}
@@ -200,9 +202,9 @@ def validate(
             if r.error:
                 err.print(f"trueopen: error: {r.error}", highlight=False, markup=False)
             for f in r.findings:  # one finding per line, never wrapped, so it can be grepped
-                out.print(f"{r.path}: {f}", highlight=False, markup=False, soft_wrap=True)
+                out.print(printable(f"{r.path}: {f}"), highlight=False, markup=False, soft_wrap=True)
             for n in r.notes if notes else []:
-                out.print(f"{r.path}: note: {n}", highlight=False, markup=False, soft_wrap=True)
+                out.print(printable(f"{r.path}: note: {n}"), highlight=False, markup=False, soft_wrap=True)
         ok = sum(1 for r in results if not r.error and not r.findings)
         if len(results) > 1 or not results[0].error:  # one unreadable file: its error is the one line
             err.print(f"{len(results)} file(s) checked, {ok} clean", highlight=False)

@@ -54,6 +54,7 @@ app = typer.Typer(
         "Examples:\n\n"
         "  trueopen list                      every model in the bundled catalog\n\n"
         "  trueopen show llama-2-7b           the full assessment of one model\n\n"
+        "  trueopen show llama-2              a family: its releases and how open it is\n\n"
         "  trueopen list --verdict open-source --format json\n\n"
         "  trueopen audit ./my-model          derive the facts from a model's own files\n\n"
         "  trueopen audit hf:org/name --against llama-3.1-8b\n\n"
@@ -65,7 +66,16 @@ app = typer.Typer(
         "  trueopen producers                 who went from open to closed, and who stayed open\n\n"
         "  trueopen gap MMLU                  the open/closed performance gap, year by year\n\n"
         "  trueopen validate                  check catalog entries (or given files)\n\n"
-        "Every command takes --format table|json|md. Tables fit the terminal; piped or\n"
+        "  trueopen compare llama-3.1-8b olmo-2-7b gpt-4o\n\n"
+        "                                     side by side, rows that differ marked\n\n"
+        "  trueopen choose --on-prem --commercial --users 800M\n\n"
+        "                                     a shortlist for stated needs, and why\n\n"
+        "  trueopen cost llama-3.3-70b gpt-4o --tokens 1B\n\n"
+        "                                     API bill against self-hosting, per month\n\n"
+        "  trueopen bom llama-3.1-8b          an AI bill of materials (CycloneDX 1.6)\n\n"
+        "  trueopen check ./model --policy p.yaml\n\n"
+        "                                     a policy gate for CI (SARIF for code scanning)\n\n"
+        "Every command takes --format (table, json, md; some more). Tables fit the terminal; piped or\n"
         "redirected, they are $COLUMNS wide, else 80.\n\n"
         "Exit codes: 0 clean; 1 findings (a forbidden answer, audit warnings, validation\n"
         "problems, no license found); 2 usage or input error. A closed pipe (| head) is 0."
@@ -148,4 +158,6 @@ def fail(message: str) -> None:
 
 
 def print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    from ..report.safe_text import json_dumps  # any value serialised; C1 and bidi escaped
+
+    sys.stdout.write(json_dumps(obj) + "\n")

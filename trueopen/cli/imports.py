@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -10,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import InputError, TrueopenError
+from ..report.safe_text import printable
 from ..safeio import write_file
 from .common import (FORMAT_OPT, Format, fail, print_json, err, import_app, jsonout, markdown, out, service,
                      terminal)
@@ -46,7 +46,7 @@ def import_mof(
                 continue
             assert r.assessment is not None
             for w in r.warnings:
-                err.print(f"{r.path}: warning: {w}", highlight=False, markup=False)
+                err.print(f"{printable(r.path)}: warning: {printable(w)}", highlight=False, markup=False)
             if format is Format.md:
                 sys.stdout.write(markdown.assessment(r.assessment))
         if format is Format.table:
@@ -63,7 +63,7 @@ def _mof_table(results: list) -> None:
 
     for r in results:
         m = r.assessment.mof
-        out.print(Text(f"{r.path}: {m.label}", overflow="fold"), highlight=False)
+        out.print(Text(f"{printable(r.path)}: {m.label}", overflow="fold"), highlight=False)
         out.print(Text(f"  Class III {m.progress[3]:.2f}% · Class II {m.progress[2]:.2f}% · Class I "
                        f"{m.progress[1]:.2f}% · verdict {r.assessment.verdict.level}"), highlight=False)
 
@@ -95,7 +95,9 @@ def _revision(text: Optional[str]) -> Optional[str]:
 
 def _write_snapshot(data: dict, out_path: Optional[str]) -> None:
     """Write next to the target and rename, so a failed import never leaves half a snapshot."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from ..report.safe_text import json_dumps
+
+    text = json_dumps(data) + "\n"
     if out_path is None:
         sys.stdout.write(text)
         return

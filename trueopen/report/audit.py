@@ -13,6 +13,7 @@ from ..evidence.against import Difference
 from ..evidence.card import SECTION_TITLES
 from ..evidence.derive import Audit
 from . import jsonout, layout
+from .safe_text import jsonable, printable
 from .terminal import VERDICT_STYLE, _pct
 
 
@@ -40,28 +41,29 @@ def to_json(audit: Audit, a: Assessment, against: tuple[str, list[Difference]] |
     })
     if against is not None:
         out["against"] = {"catalog_id": against[0], "differences": [d.to_json() for d in against[1]]}
-    return out
+    return jsonable(out)  # card fields and headers may hold dates, sets, bytes, huge integers
 
 
 def _ev_text(e: dict[str, Any]) -> str:
-    where = e["path"] + (f":{e['line']}" if "line" in e else "") + (f" [{e['field']}]" if "field" in e else "")
-    return f"{where} {e['detail']}".strip()
+    """One piece of evidence on one line; file names and details come from the input: escaped."""
+    where = printable(e["path"]) + (f":{e['line']}" if "line" in e else "") + (f" [{printable(e['field'])}]" if "field" in e else "")
+    return f"{where} {printable(e['detail'])}".strip()
 
 
 def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = False,
              against: tuple[str, list[Difference]] | None = None) -> None:
     s, r, w = audit.snapshot, audit.release, audit.weights
-    head = Text.assemble((r.name, "bold"), f"  audited from {s.kind} {s.spec}")
+    head = Text.assemble((printable(r.name), "bold"), f"  audited from {s.kind} {printable(s.spec)}")
     facts = [f"{len(s.listing.files):,} files"]
     if s.revision:
-        facts.append(f"revision {s.revision[:12]}")
+        facts.append(f"revision {printable(s.revision[:12])}")
     if w.parameters:
         facts.append(f"{w.parameters:,} parameters ({w.format})")
     if r.context_length:
         facts.append(f"{r.context_length.tokens:,}-token context")
     body = [head, Text(" · ".join(facts), style="dim"), Text(""),
             Text.assemble("Verdict: ", Text(a.verdict.level.upper(), style=VERDICT_STYLE[a.verdict.level]))]
-    body += [Text(f"  {line}") for line in a.verdict.reasons]
+    body += [Text(f"  {printable(line)}") for line in a.verdict.reasons]
     body.append(Text(f"  {a.mof.label} · MOF Class III {_pct(a.mof.progress[3])} · II {_pct(a.mof.progress[2])} "
                      f"· I {_pct(a.mof.progress[1])} · OSAID {'conformant' if a.osaid.conformant else 'not conformant'}"))
     console.print(Panel(Group(*body), expand=True))
@@ -76,7 +78,7 @@ def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = Fal
         shown = evs if evidence else evs[:1]
         text = "\n".join(_ev_text(e) for e in shown) + (f"\n(+{len(evs) - 1} more; --evidence)" if not evidence and len(evs) > 1 else "")
         t.add_row(row["name"], Text("yes", style="green") if row["released"] else Text("no", style="dim"),
-                  Text(row["license"] or ""), Text(text))
+                  Text(printable(row["license"] or "")), Text(text))
     console.print(t)
 
     if w.files or w.unsafe_formats:
@@ -85,54 +87,66 @@ def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = Fal
                       + (f" · {dt}" if dt else "") + (f" · quantization {w.quantization}" if w.quantization else ""),
                       highlight=False, markup=False)
         if w.checkpoints:
-            console.print(f"  intermediate checkpoints: {', '.join(w.checkpoints[:8])}"
+            console.print(f"  intermediate checkpoints: {printable(', '.join(w.checkpoints[:8]))}"
                           + (" ..." if len(w.checkpoints) > 8 else ""), highlight=False, markup=False)
     if "datasets" in audit.facts:
         named = audit.facts["datasets"].value
-        console.print(f"Training data: {len(named)} dataset(s) named ({', '.join(map(str, named[:5]))}"  # type: ignore[arg-type]
+        console.print(f"Training data: {len(named)} dataset(s) named ({printable(', '.join(map(str, named[:5])))}"  # type: ignore[arg-type]
                       + (", ..." if len(named) > 5 else "") + "); named, not shipped", highlight=False, markup=False)  # type: ignore[arg-type]
     if audit.card is not None:
         parts = [("+" if v["present"] else "-") + SECTION_TITLES[k] for k, v in audit.card.completeness.items()]
-        console.print(f"Model card {audit.card.path}: {audit.card.score:.0%} complete ({', '.join(parts)})",
+        console.print(f"Model card {printable(audit.card.path)}: {audit.card.score:.0%} complete ({', '.join(parts)})",
                       highlight=False, markup=False)
     if evidence:
         for name, fact in audit.facts.items():
             value = fact.value if not isinstance(fact.value, list) else f"{len(fact.value)} items: " + ", ".join(map(str, fact.value[:6]))
-            console.print(f"  {name}: {value}", highlight=False, markup=False)
+            console.print(f"  {name}: {printable(value)}", highlight=False, markup=False)
             for e in fact.evidence[:10]:
                 console.print(f"      {_ev_text(e.model_dump(exclude_none=True))}", style="dim", highlight=False, markup=False)
         kinds = sorted({h.detail for h in audit.frameworks})
         if kinds:
-            console.print("  frameworks: " + "; ".join(kinds[:20]), highlight=False, markup=False)
+            console.print("  frameworks: " + printable("; ".join(kinds[:20])), highlight=False, markup=False)
     if against is not None:
         cid, diffs = against
-        t = layout.table(title=f"Against the catalog entry {cid}: {len(diffs)} difference(s)", lines=True)
+        t = layout.table(title=f"Against the catalog entry {printable(cid)}: {len(diffs)} difference(s)", lines=True)
         for col in ("field", "these files", "catalog", "note"):
             t.add_column(col, overflow="fold")
         for d in diffs:
-            t.add_row(d.field, str(d.audit), str(d.catalog), d.note)
+            t.add_row(*(Text(printable(v)) for v in (d.field, d.audit, d.catalog, d.note)))
         console.print(t)
     for n in audit.notices:
         style = "yellow" if n.level == "warning" else "dim"
-        console.print(f"{n.level}: {n.path}: {n.message}", style=style, highlight=False, markup=False)
+        console.print(f"{n.level}: {printable(n.path)}: {printable(n.message)}", style=style, highlight=False, markup=False)
+
+
+def _md(value: object) -> str:
+    """A value from the input in a Markdown line or table cell: escaped, `|` kept in its cell."""
+    return printable(value).replace("|", "\\|")
+
+
+def _code(value: object) -> str:
+    """A path or URL as inline code; a backtick in it would end the span, so the fence grows."""
+    text = printable(value)
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def markdown(audit: Audit, a: Assessment, against: tuple[str, list[Difference]] | None = None) -> str:
     s, w = audit.snapshot, audit.weights
-    lines = [f"# Audit of {s.spec}", "", f"- Verdict: **{a.verdict.level}** - " + " ".join(a.verdict.reasons),
+    lines = [f"# Audit of {_md(s.spec)}", "", f"- Verdict: **{a.verdict.level}** - " + _md(" ".join(a.verdict.reasons)),
              f"- {a.mof.label}; OSAID {'conformant' if a.osaid.conformant else 'not conformant'}",
-             f"- Source: {s.kind} `{s.url}`" + (f" at `{s.revision}`" if s.revision else "") + f", {len(s.listing.files)} files"]
+             f"- Source: {s.kind} {_code(s.url)}" + (f" at {_code(s.revision)}" if s.revision else "")
+             + f", {len(s.listing.files)} files"]
     if w.parameters:
         lines.append(f"- Weights: {w.parameters:,} parameters, {w.format}, {w.bytes:,} bytes")
     if w.unsafe_formats:
-        lines.append(f"- Unsafe formats: {', '.join(w.unsafe_formats)}")
+        lines.append(f"- Unsafe formats: {_md(', '.join(w.unsafe_formats))}")
     lines += ["", "| component | found | license | evidence |", "|---|---|---|---|"]
     for row in audit.component_rows():
-        ev = "<br>".join(_ev_text(e).replace("|", "\\|") for e in row["evidence"][:5])
-        lines.append(f"| {row['name']} | {'yes' if row['released'] else 'no'} | {row['license'] or ''} | {ev} |")
+        ev = "<br>".join(_md(_ev_text(e)) for e in row["evidence"][:5])
+        lines.append(f"| {row['name']} | {'yes' if row['released'] else 'no'} | {_md(row['license'] or '')} | {ev} |")
     if against is not None:
-        lines += ["", f"## Against {against[0]}", "", "| field | these files | catalog | note |", "|---|---|---|---|"]
-        lines += [f"| {d.field} | {d.audit} | {d.catalog} | {d.note} |" for d in against[1]]
+        lines += ["", f"## Against {_md(against[0])}", "", "| field | these files | catalog | note |", "|---|---|---|---|"]
+        lines += [f"| {_md(d.field)} | {_md(d.audit)} | {_md(d.catalog)} | {_md(d.note)} |" for d in against[1]]
     if audit.notices:
-        lines += ["", "## Notices", ""] + [f"- {n.level}: `{n.path}`: {n.message}" for n in audit.notices]
+        lines += ["", "## Notices", ""] + [f"- {n.level}: {_code(n.path)}: {_md(n.message)}" for n in audit.notices]
     return "\n".join(lines) + "\n"

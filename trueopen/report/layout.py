@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .safe_text import printable_cell
+
 
 def table(*, title: str | None = None, caption: str | None = None, lines: bool = False) -> Table:
     """The one table style: a rule under the header, no side borders (they cost 3 columns each
@@ -21,8 +23,9 @@ def table(*, title: str | None = None, caption: str | None = None, lines: bool =
 
 
 def row(t: Table, *cells: str | Text) -> None:
-    """A row of plain text: brackets in names and footnote marks are never read as markup."""
-    t.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells))
+    """A row of plain text: brackets in names and footnote marks are never read as markup, and
+    control or bidi characters (from file names, cards, MOF files) are shown escaped."""
+    t.add_row(*(c if isinstance(c, Text) else Text(printable_cell(c)) for c in cells))
 
 
 def col(t: Table, name: str, *, short: bool = False, min_width: int | None = None, **kw) -> None:
@@ -55,5 +58,5 @@ def keyed(console: Console, rows: list[tuple[str, str]]) -> None:
     g.add_column(no_wrap=True)
     g.add_column(overflow="fold", ratio=1)
     for k, text in rows:
-        g.add_row(Text(f"  {k}"), Text(text))
+        g.add_row(Text(f"  {k}"), Text(printable_cell(text)))
     console.print(g)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
 from ..licenses.identify import Finding
 from ..licenses.rights import Rights
 from . import layout
+from .safe_text import printable
 
 OUTCOME_STYLE = {"allowed": "green", "conditional": "yellow", "forbidden": "bold red", "unclear": "magenta"}
 
@@ -30,13 +32,18 @@ def findings(rows: list[Finding], console: Console) -> None:
     layout.col(t, "confidence", short=True, justify="right")
     layout.col(t, "title", ratio=2)
     for f in rows:
-        layout.row(t, f.path, _lines(f), f.key, f.match, f"{f.confidence:.0%}", f.title)
+        layout.row(t, f.path, _lines(f), f.key, f.match, f"{f.confidence:.0%}", f.title)  # escaped there
     console.print(t)
+
+
+def _md(value: object) -> str:
+    """Input-derived text in a Markdown table cell: escaped (safe_text), `|` kept in its cell."""
+    return printable(value).replace("|", "\\|")
 
 
 def findings_md(rows: list[Finding]) -> str:
     out = ["| path | lines | license | match | confidence | title |", "|---|---|---|---|---|---|"]
-    out += [f"| {f.path} | {_lines(f)} | `{f.key}` | {f.match} | {f.confidence:.0%} | {f.title} |" for f in rows]
+    out += [f"| {_md(f.path)} | {_lines(f)} | `{_md(f.key)}` | {f.match} | {f.confidence:.0%} | {_md(f.title)} |" for f in rows]
     return "\n".join(out) + "\n"
 
 
@@ -45,8 +52,9 @@ def _question(q: str) -> str:
 
 
 def rights(r: Rights, console: Console) -> None:
-    console.print(f"[bold]{r.subject}[/bold]: {r.title or r.license or 'license unknown'}"
-                  + (f" ({r.license})" if r.license and r.title else ""), highlight=False)
+    console.print(f"[bold]{escape(printable(r.subject))}[/bold]: "
+                  + escape(printable(f"{r.title or r.license or 'license unknown'}"
+                                     + (f" ({r.license})" if r.license and r.title else ""))), highlight=False)
     t = layout.table(lines=True)
     layout.col(t, "question", short=True)
     layout.col(t, "answer", short=True)
@@ -62,7 +70,7 @@ def rights(r: Rights, console: Console) -> None:
 
 
 def rights_md(r: Rights) -> str:
-    out = [f"## {r.subject}: {r.title or r.license or 'license unknown'}", "",
+    out = [f"## {_md(r.subject)}: {_md(r.title or r.license or 'license unknown')}", "",
            "| question | answer | why | clause |", "|---|---|---|---|"]
     for q, a in r.answers.items():
         why = a.summary + "".join(f"<br>• {c}" for c in a.conditions) + "".join(f"<br>duty: {o}" for o in a.obligations)

@@ -6,6 +6,7 @@ from .. import columns
 from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
+from .safe_text import printable_lines
 
 
 def _pct(x: float) -> str:
@@ -52,7 +53,7 @@ def assessment(a: Assessment, evidence: bool = False) -> str:
         out += ["", "## Evidence per fact", ""]
         out += [f"- {c.name}: {c.license if c.license is not None else '(inherits)'} - source `{c.source}`"
                 + (f", {c.location}" if c.location else "") for c in r.components]
-    return "\n".join(out) + "\n"
+    return printable_lines(out)  # names, licenses and reasons may come from a MOF file
 
 
 def listing(rows: list[Assessment]) -> str:

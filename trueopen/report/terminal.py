@@ -14,6 +14,7 @@ from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
 from .layout import Footnotes, col, keyed, row, table
+from .safe_text import printable
 
 VERDICT_STYLE = {
     "open-source": "bold green", "open-weights": "bold cyan", "restricted-weights": "bold yellow",
@@ -33,8 +34,8 @@ def _pct(x: float) -> str:
 def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     r = a.release
     head = Text()
-    head.append(r.name, style="bold")
-    head.append(f"  ({r.id}) by {r.producer}")
+    head.append(printable(r.name), style="bold")  # names, licenses and reasons may come from a MOF file
+    head.append(printable(f"  ({r.id}) by {r.producer}"))
     facts = []
     if r.released:
         facts.append(f"released {r.released.date}")
@@ -47,7 +48,7 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
         facts.append(f"access: {r.access.level}")
     verdict = Text(a.verdict.level.upper(), style=VERDICT_STYLE[a.verdict.level])
     body = [head, Text(" · ".join(facts), style="dim"), Text(""), Text.assemble("Verdict: ", verdict)]
-    body += [Text(f"  {line}") for line in a.verdict.reasons]
+    body += [Text(printable(f"  {line}")) for line in a.verdict.reasons]
     if r.summary:
         body += [Text(""), Text(r.summary, style="italic")]
     console.print(Panel(Group(*body), expand=True))

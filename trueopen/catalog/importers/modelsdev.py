@@ -11,6 +11,8 @@ attribution; the catalog cites it fact by fact.
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -30,6 +32,8 @@ LICENSE = "MIT"
 COPYRIGHT = "Copyright (c) 2025 models.dev"
 MAX_FILE = 1 << 20
 MAX_API_JSON = 64 << 20
+MAX_DEPTH = 20  # models.dev nests three levels (model, limit/cost, benchmarks); anything deeper is not its data
+MAX_TOKENS = 1 << 40  # a context or output limit above a trillion tokens is not a token count
 # models.dev's lab folder -> its own provider folder, where they differ
 OWN_PROVIDER = {"meta": "llama", "moonshotai": "moonshotai", "zhipuai": "zhipuai"}
 
@@ -54,16 +58,80 @@ class Record:
     benchmarks: list[dict] = field(default_factory=list)  # name, score, metric, source, date: as models.dev cites them
 
 
+def _too_deep(data: object, limit: int = MAX_DEPTH) -> str | None:
+    """The first key path nested deeper than `limit` levels, or None; iterative, so a deep value
+    cannot exhaust the stack here."""
+    stack: list[tuple[object, str, int]] = [(data, "", 0)]
+    while stack:
+        obj, path, depth = stack.pop()
+        if depth > limit:
+            return (path if len(path) <= 40 else path[:40] + "...") or "(top)"
+        if isinstance(obj, dict):
+            stack += [(v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in obj.items()]
+        elif isinstance(obj, list):
+            stack += [(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(obj)]
+    return None
+
+
+_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_.\"'-]{1,80})\s*=")
+
+
+def _deep_key(text: str) -> str:
+    """The key whose value opens the most brackets on one line: where a too-deep value sits."""
+    best, key = 0, "(top)"
+    for line in text.splitlines():
+        opened = max(line.count("["), line.count("{"))
+        if opened > best and (m := _KEY_LINE.match(line)):
+            best, key = opened, m.group(1)
+    return key
+
+
+def _parse(text: str, rel: str, loads, decode_error: type[Exception], what: str) -> dict:
+    """`loads(text)` as a mapping whose nesting is bounded; every failure one InputError."""
+    try:
+        data = loads(text)
+    except RecursionError:
+        raise InputError(rel, f"nested too deeply to read as {what}", field=_deep_key(text)) from None
+    except decode_error as exc:
+        raise InputError(rel, f"not valid {what}: {exc}") from None
+    except ValueError as exc:  # a number over Python's 4,300-digit limit, for one
+        why = "a number has more than 4,300 digits" if "digits" in str(exc) else str(exc)
+        raise InputError(rel, f"not valid {what}: {why}") from None
+    if not isinstance(data, dict):
+        raise InputError(rel, f"expected {what} with a mapping at the top, found {type(data).__name__}")
+    deep = _too_deep(data)
+    if deep is not None:
+        raise InputError(rel, f"nested deeper than {MAX_DEPTH} levels; not models.dev data", field=deep)
+    return data
+
+
 def _read_toml(path: Path, rel: str, root: Path | None = None) -> dict:
     try:
-        raw = safeio.read_bytes(path, MAX_FILE, root=root, name=rel, what="a models.dev model file")
-        return tomllib.loads(raw.decode("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(rel, f"not valid TOML: {exc}") from None
+        text = safeio.read_bytes(path, MAX_FILE, root=root, name=rel, what="a models.dev model file").decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(rel, "not UTF-8 text") from None
     except OSError as exc:
         raise InputError(rel, exc.strerror or "cannot be read") from None
+    return _parse(text, rel, tomllib.loads, tomllib.TOMLDecodeError, "TOML")
+
+
+def _table(data: dict, key: str, where: str) -> dict:
+    """A sub-table (limit, cost) that may be absent but, when present, must be a table."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(where, f"'{key}' must be a table, found {type(value).__name__}", field=key)
+    return value
+
+
+def _list(data: dict, key: str, where: str) -> list:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(where, f"'{key}' must be a list, found {type(value).__name__}", field=key)
+    return value
 
 
 def _iso(value: object, where: str, key: str) -> str | None:
@@ -74,33 +142,45 @@ def _iso(value: object, where: str, key: str) -> str | None:
         return value.isoformat()
     if isinstance(value, str) and len(value) in (7, 10) and value[:4].isdigit():
         return value
-    raise InputError(where, f"'{key}' is not a date: {value!r}", field=key)
+    raise InputError(where, f"'{key}' is not a date: {_shown(value)}", field=key)
+
+
+def _shown(value: object) -> str:
+    """A wrong value quoted in an error: its type when it is not a short scalar."""
+    if isinstance(value, (dict, list)):
+        return f"a {'table' if isinstance(value, dict) else 'list'}"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "..."
 
 
 def _int(value: object, where: str, key: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InputError(where, f"'{key}' is not a token count: {value!r}", field=key)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOKENS:
+        raise InputError(where, f"'{key}' is not a token count: {_shown(value)}", field=key)
     return value
 
 
 def _price(value: object, where: str, key: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise InputError(where, f"'{key}' is not a price: {value!r}", field=key)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        raise InputError(where, f"'{key}' is not a price: {_shown(value)}", field=key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise InputError(where, f"'{key}' is not a price: {_shown(value)}", field=key)
     return float(value)
 
 
 def _record(key: str, data: dict, where: str, price: dict | None, price_path: str | None) -> Record:
     if not isinstance(data.get("name"), str) or not data["name"]:
         raise InputError(where, "no model name", field="name")
-    limit = data.get("limit") or {}
-    cost = (price or {}).get("cost") or {}
-    weights = [w.get("url") for w in data.get("weights") or [] if isinstance(w, dict) and w.get("url")]
+    limit = _table(data, "limit", where)
+    cost = _table(price, "cost", price_path or where) if price else {}
+    weights = [w["url"] for w in _list(data, "weights", where) if isinstance(w, dict) and isinstance(w.get("url"), str)]
     ow = data.get("open_weights")
-    benchmarks = [_benchmark(b, where) for b in data.get("benchmarks") or [] if isinstance(b, dict)]
+    benchmarks = [_benchmark(b, where) for b in _list(data, "benchmarks", where) if isinstance(b, dict)]
     return Record(
         key=key,
         name=data["name"],
@@ -161,11 +241,10 @@ def read_api_json(path: Path) -> list[Record]:
     """models.dev's published api.json: {provider: {models: {id: {...}}}}. Only first-party
     providers count (a provider whose id is the lab's), for the reason in the module docstring."""
     try:
-        data = json.loads(safeio.read_bytes(path, MAX_API_JSON, what="models.dev's api.json").decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = safeio.read_bytes(path, MAX_API_JSON, what="models.dev's api.json").decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), f"not a readable api.json: {exc}") from None
-    if not isinstance(data, dict):
-        raise InputError(str(path), "expected an object of providers at the top")
+    data = _parse(text, str(path), json.loads, json.JSONDecodeError, "JSON")
     labs = {v: k for k, v in OWN_PROVIDER.items()}
     out = []
     for provider, pdata in sorted(data.items()):

@@ -16,6 +16,7 @@ from pathlib import Path
 from ... import components as mofc
 from ... import safeyaml
 from ...errors import InputError
+from ...report.safe_text import printable
 from ...release import Release, release_from_data
 
 FRAMEWORK_NAME = "Model Openness Framework"
@@ -138,7 +139,7 @@ def parse(data: object, src: str) -> MofFile:
             hint = mofc.suggest(cname) if isinstance(cname, str) else None
             hint_text = f" (did you mean '{hint}'?)" if hint else ""
             warnings.append(
-                f"{where}.name: '{cname}' is not a MOF component{hint_text}; MOT files it under "
+                f"{where}.name: '{printable(cname)}' is not a MOF component{hint_text}; MOT files it under "
                 f"'{mofc.COMPONENTS[0].name}'"
             )
             cname = mofc.COMPONENTS[0].name

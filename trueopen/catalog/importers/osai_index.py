@@ -65,10 +65,13 @@ def _links(value: object) -> list[str]:
     return []
 
 
-def _text(value: object) -> str | None:
+def _text(value: object, rel: str = "", field: str = "") -> str | None:
+    """A text field; a date or number is read as it is written, a list or mapping is an error."""
     if value is None:
         return None
-    s = str(value).strip()
+    if isinstance(value, (dict, list)):
+        raise InputError(rel, f"must be text, found a {'mapping' if isinstance(value, dict) else 'list'}", field=field)
+    s = (value.isoformat() if isinstance(value, date) else str(value)).strip()
     return s or None
 
 
@@ -78,25 +81,26 @@ def read_file(path: Path, rel: str | None = None) -> Profile:
     if not isinstance(data, dict) or not isinstance(data.get("system"), dict):
         raise InputError(rel, "no 'system' mapping: not an Open Source AI Index project file", field="system")
     system, org = data["system"], data.get("org") if isinstance(data.get("org"), dict) else {}
-    if not _text(system.get("name")):
+    if not _text(system.get("name"), rel, "system.name"):
         raise InputError(rel, "system has no name", field="system.name")
     grades, evidence = {}, {}
     for param, key in PARAMETERS.items():
         entry = data.get(param)
         if not isinstance(entry, dict):
             continue
-        grade = _text(entry.get("class"))
+        grade = _text(entry.get("class"), rel, f"{param}.class")
         if grade is None:
             continue  # the Index leaves a class empty for "not applicable"
         if grade not in GRADES:
             raise InputError(rel, f"class '{grade}' is not open, partial or closed", field=f"{param}.class")
         grades[key] = grade
         evidence[key] = _links(entry.get("link"))
+    sys_text = {k: _text(system.get(k), rel, f"system.{k}")
+                for k in ("name", "type", "basemodelname", "endmodelname", "endmodellicense", "releasedate", "link")}
     return Profile(
-        key=path.stem, path=rel, name=_text(system["name"]) or path.stem, organisation=_text(org.get("name")),
-        type=_text(system.get("type")), base_model=_text(system.get("basemodelname")),
-        end_model=_text(system.get("endmodelname")), end_model_license=_text(system.get("endmodellicense")),
-        released=_text(system.get("releasedate")), link=_text(system.get("link")),
+        key=path.stem, path=rel, name=sys_text["name"] or path.stem, organisation=_text(org.get("name"), rel, "org.name"),
+        type=sys_text["type"], base_model=sys_text["basemodelname"], end_model=sys_text["endmodelname"],
+        end_model_license=sys_text["endmodellicense"], released=sys_text["releasedate"], link=sys_text["link"],
         grades=grades, evidence=evidence,
     )
 
