@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from . import columns
 from .assessment import Assessment, assess
@@ -65,16 +65,18 @@ def family_summary(name: str, levels: list[str]) -> str:
     return f"{name}: {n} release{'s' if n != 1 else ''} ({', '.join(counts)}); {lead}."
 
 
-def lookup(query: str) -> "Assessment | FamilyView":
-    """`show`: a release by id, name or alias; else a family by name ("llama-2", "qwen")."""
+def lookup(query: str, assessed: "Mapping[str, Assessment] | None" = None) -> "Assessment | FamilyView":
+    """`show`: a release by id, name or alias; else a family by name ("llama-2", "qwen").
+    `assessed` (id -> assessment) lets a long-running caller (the web app) assess once."""
     catalog = loader.load()
+    get = (lambda r: assessed[r.id]) if assessed is not None else (lambda r: assess_release(r, catalog))
     try:
-        return assess_release(loader.find(query, catalog), catalog)
+        return get(loader.find(query, catalog))
     except NotFound:
         fam = loader.find_family(query, catalog)
         if fam is None:
             raise
-    return FamilyView(fam.name, fam.families, [assess_release(r, catalog) for r in fam.releases])
+    return FamilyView(fam.name, fam.families, [get(r) for r in fam.releases])
 
 
 def all_assessments() -> list[Assessment]:
@@ -121,10 +123,11 @@ class ListFilter:
         return loader.normalize(self.producer or "") in loader.normalize(release.producer)
 
 
-def list_assessments(flt: ListFilter, sort: str = "name") -> list[Assessment]:
+def list_assessments(flt: ListFilter, sort: str = "name",
+                     assessed: "Sequence[Assessment] | None" = None) -> list[Assessment]:
     if flt.producer and not any(flt.has_producer(r) for r in loader.load()):
         producers.find(flt.producer)  # no such producer: say so, with close names, rather than list nothing
-    rows = [a for a in all_assessments() if flt.accepts(a)]
+    rows = [a for a in (all_assessments() if assessed is None else assessed) if flt.accepts(a)]
     order = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}
     keys = {
         "name": lambda a: a.release.name.lower(),
@@ -144,13 +147,15 @@ class ProducerSummary:
     releases: list[Assessment]  # oldest first
 
 
-def producer_summaries(query: str | None = None) -> list[ProducerSummary]:
+def producer_summaries(query: str | None = None,
+                       assessed: "Mapping[str, Assessment] | None" = None) -> list[ProducerSummary]:
     """Every producer with catalog releases (or the one asked for), its releases in date order."""
     catalog = loader.load()
+    get = (lambda r: assessed[r.id]) if assessed is not None else (lambda r: assess_release(r, catalog))
     chosen = [producers.find(query)] if query else list(producers.load())
     out = []
     for p in chosen:
-        mine = [assess_release(r, catalog) for r in producers.releases_of(p, catalog)]
+        mine = [get(r) for r in producers.releases_of(p, catalog)]
         if mine or query:
             # read off the same verdicts `list` shows
             history = [(a.release.released.date, a.verdict.level) for a in mine if a.release.released]
