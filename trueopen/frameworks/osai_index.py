@@ -89,7 +89,13 @@ def assess(release: Release) -> dict[str, Grade]:
         g["license"] = Grade(CLOSED, "no license covers any released component")
     else:
         free = [i for i in ids if T.grants_freedoms(i)]
-        if len(free) == len(ids):
+        weights = governing.get(C.WEIGHTS)
+        # Index: "Is the project fully covered by OSI-approved licenses, including all data
+        # sources and training pipeline code?" Weights under other terms leave the model itself
+        # uncovered, whatever the code's license: closed, not partial.
+        if weights and not T.grants_freedoms(weights):
+            g["license"] = Grade(CLOSED, f"the weights are under {weights}, not an open license")
+        elif len(free) == len(ids):
             g["license"] = Grade(OPEN, f"everything released is under open licenses: {', '.join(ids)}")
         elif free:
             g["license"] = Grade(PARTIAL, f"mixed: {', '.join(free)} open, {', '.join(sorted(set(ids) - set(free)))} not")
