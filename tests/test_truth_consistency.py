@@ -27,10 +27,7 @@ def _doc(names: list[str]) -> str:
             "for the documentation listed")
 
 
-DATA_TO_FIX = {
-    ("gpt-oss-120b", "document listed, MOF missing"): _doc(['Research paper']),
-    ("olmo-3-32b-think", "document listed, MOF missing"): _doc(['Data card', 'Research paper', 'Technical report']),
-}
+DATA_TO_FIX: dict[tuple[str, str], str] = {}
 
 _CODE_CLAUSE = re.compile(r"(?:^|[.;] )([A-Za-z, -]+?) code (?:is|are) ")
 

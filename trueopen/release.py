@@ -72,6 +72,9 @@ class ContextLength(_Fact):
 
 class BaseModelRef(_Fact):
     id: str = Field(min_length=1, description="catalog id when known, else the name")
+    weights: WeightsAccess | None = Field(
+        default=None, description="how the base model's own weights are published ('none': never released); "
+                                  "unset when unknown or when the base is a catalog entry of its own")
 
 
 class Access(_Fact):

@@ -25,7 +25,7 @@ READINGS = {
     "opencode": "We grade inference code alone as partial; the Index asks for data-processing, training and tuning code and often grades inference-only releases closed.",
     "llmdata": "We grade a named but unreleased corpus as partial; the Index grades it closed unless the data itself is available.",
     "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data, open only when every set is named and the released data is openly licensed, while the Index may grade open when the main tuning set is public.",
-    "llmweights": "The Index grades the base model's weights; we grade the weights of the release itself, so an end model tuned from a gated or unreleased base differs, and a release published only as a tuned model (no base weights) is closed for the Index.",
+    "llmweights": "Both grade the base model's weights, but we know the base's access only when the catalog records it (a base never released is closed); otherwise we grade the release's own weights, so an end model tuned from a gated or unreleased base that the catalog does not record differs.",
     "rlweights": "For a base model we copy the base-weights grade; the Index grades the tuned end model it chose, which may differ in access.",
     "license": "We grade the licenses of the components we list; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses.",
     "code": "We call code documented when a repository is listed; the Index reads the documentation itself and grades its depth.",

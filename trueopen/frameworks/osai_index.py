@@ -48,6 +48,17 @@ def _data(td: TrainingData | None, datasets_open: bool, what: str) -> Grade:
     return Grade(CLOSED, f"{what} not disclosed")
 
 
+def _base_weights(release: Release) -> Grade:
+    """Index `weights_basemodel`: "Are the weights of the base models made freely available?" A tuned
+    release whose base model was never published is closed here whatever its own access."""
+    base = release.base_model
+    if _is_tuned(release) and base is not None and base.weights == "none":
+        return Grade(CLOSED, f"the base model ({base.id}) was not released; only the tuned model was")
+    if _is_tuned(release) and base is not None and base.weights == "gated":
+        return Grade(PARTIAL, f"the base model ({base.id}) downloads only after accepting terms")
+    return _weights(release)
+
+
 def _weights(release: Release) -> Grade:
     access = release.access
     if access is None:
@@ -74,7 +85,7 @@ def assess(release: Release) -> dict[str, Grade]:
 
     datasets_open = release.component(C.DATASETS) is not None and bool(T.grants_freedoms(governing.get(C.DATASETS)))
     g["llmdata"] = _data(release.training_data, datasets_open, "pretraining data")
-    g["llmweights"] = _weights(release)
+    g["llmweights"] = _base_weights(release)
     if _is_tuned(release):
         # the Datasets component covers every dataset released, tuning sets included
         g["rldata"] = _data(release.tuning_data, datasets_open, "tuning data") if release.tuning_data else Grade(
@@ -89,7 +100,13 @@ def assess(release: Release) -> dict[str, Grade]:
         g["license"] = Grade(CLOSED, "no license covers any released component")
     else:
         free = [i for i in ids if T.grants_freedoms(i)]
-        if len(free) == len(ids):
+        weights = governing.get(C.WEIGHTS)
+        # Index: "Is the project fully covered by OSI-approved licenses, including all data
+        # sources and training pipeline code?" Weights under other terms leave the model itself
+        # uncovered, whatever the code's license: closed, not partial.
+        if weights and not T.grants_freedoms(weights):
+            g["license"] = Grade(CLOSED, f"the weights are under {weights}, not an open license")
+        elif len(free) == len(ids):
             g["license"] = Grade(OPEN, f"everything released is under open licenses: {', '.join(ids)}")
         elif free:
             g["license"] = Grade(PARTIAL, f"mixed: {', '.join(free)} open, {', '.join(sorted(set(ids) - set(free)))} not")

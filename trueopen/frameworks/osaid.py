@@ -227,7 +227,10 @@ def assess(release: Release, base: OsaidResult | None = None) -> OsaidResult:
     ]
     checks += _parameter_checks(release)
     if release.base_model is not None:
-        if base is None:
+        if base is None and release.base_model.weights == "none":
+            checks.append(Check("S-LINEAGE", "base model also open source", FAIL,
+                                f"base model {release.base_model.id} was never released", part=f"base model {release.base_model.id}"))
+        elif base is None:
             checks.append(Check("S-LINEAGE", "base model also open source", UNKNOWN,
                                 f"base model {release.base_model.id} is not assessed", part=f"base model {release.base_model.id}"))
         elif base.conformant:
