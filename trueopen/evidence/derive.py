@@ -265,8 +265,8 @@ def _configs(files: list[FileEntry], notices: list[Notice]) -> dict[str, tuple[s
 
 
 def _remote_code(rel: str, data: dict, files: list[FileEntry]) -> list[Notice]:
-    """`auto_map` (or a `trust_remote_code` flag) makes transformers import the repository's own
-    Python when the model is loaded with trust_remote_code=True: worth a warning before anyone does.
+    """`auto_map` (or a remote-code flag) means a loader that is allowed to run repository code
+    would import this repository's own Python: worth a warning before anyone loads it that way.
     The names are read from the JSON only; nothing is imported."""
     auto_map = data.get("auto_map")
     classes: list[str] = []
@@ -289,7 +289,7 @@ def _remote_code(rel: str, data: dict, files: list[FileEntry]) -> list[Notice]:
     what = ("auto_map names " + ", ".join(shown) + (f" and {len(classes) - 6} more" if len(classes) > 6 else "")) \
         if shown else ("trust_remote_code is set" if flag else "auto_map is set")
     return [Notice("warning", rel, f"this model asks to run its own code: {what}; trueopen did not import it, "
-                                   "and loading it with trust_remote_code=True would run it")]
+                                   "and a loader allowed to run repository code would run it")]
 
 
 def _short(text: str, n: int = 80) -> str:

@@ -59,7 +59,8 @@ def printable_lines(lines: list[str]) -> str:
 
 def json_text(dumped: str) -> str:
     """Escape C1 controls and bidi characters in text json.dumps made. Outside strings JSON holds
-    only ASCII, so every match is inside a string, where `\\uXXXX` means the same character."""
+    only ASCII, so every match is inside a string, where a `\\u` escape of its four hex digits
+    means the same character."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
 
 
