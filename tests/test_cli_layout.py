@@ -158,7 +158,7 @@ def test_list_table_shows_every_release_whole_and_the_same_mof_label_as_markdown
         cell = shown[r["id"]]
         assert cell["verdict"] == r["verdict"] == md[r["id"]]["verdict"]
         assert cell["license"] == (r["weights_license"] or "") == md[r["id"]]["weights license"]
-        assert squash(f"{r['name']} · {r['producer']}") in squash(cell["detail"])
+        assert squash(f"{r['name']} | {r['producer']}") in squash(cell["detail"])
         assert cell["MOF"] == md[r["id"]]["MOF"], r["id"]
         if r["mof_class"]:  # the label agrees with the JSON's class, and with its Class III progress if none
             assert cell["MOF"] == "Class " + {1: "I", 2: "II", 3: "III"}[r["mof_class"]]

@@ -99,6 +99,31 @@ def output_width(is_tty: bool, columns: str | None) -> int | None:
     return 80
 
 
+class _NoTrailingSpaces:
+    """Standard output without the spaces rich pads table lines with: a line is as long as what
+    it shows, in a pager, a log or a diff."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        if lines:
+            self._stream.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
+    def __getattr__(self, attr: str):
+        return getattr(self._stream, attr)
+
+
 class _LazyConsole:
     """A rich Console made on first use: JSON output never needs one."""
 
@@ -118,6 +143,7 @@ class _LazyConsole:
             options = dict(self._options)
             if options.pop("stdout_width", False):
                 options["width"] = output_width(sys.stdout.isatty(), os.environ.get("COLUMNS"))
+                options["file"] = _NoTrailingSpaces(sys.stdout)
             self._console = _Console(**options)
         return getattr(self._console, attr)
 

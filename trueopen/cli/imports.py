@@ -64,8 +64,8 @@ def _mof_table(results: list) -> None:
     for r in results:
         m = r.assessment.mof
         out.print(Text(f"{printable(r.path)}: {m.label}", overflow="fold"), highlight=False)
-        out.print(Text(f"  Class III {m.progress[3]:.2f}% · Class II {m.progress[2]:.2f}% · Class I "
-                       f"{m.progress[1]:.2f}% · verdict {r.assessment.verdict.level}"), highlight=False)
+        out.print(Text(f"  Class III {m.progress[3]:.2f}% | Class II {m.progress[2]:.2f}% | Class I "
+                       f"{m.progress[1]:.2f}% | verdict {r.assessment.verdict.level}"), highlight=False)
 
 
 def _source(text: str, what: str) -> Path:

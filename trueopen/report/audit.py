@@ -61,12 +61,12 @@ def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = Fal
         facts.append(f"{w.parameters:,} parameters ({w.format})")
     if r.context_length:
         facts.append(f"{r.context_length.tokens:,}-token context")
-    body = [head, Text(" · ".join(facts), style="dim"), Text(""),
+    body = [head, Text(layout.SEP.join(facts), style="dim"), Text(""),
             Text.assemble("Verdict: ", Text(a.verdict.level.upper(), style=VERDICT_STYLE[a.verdict.level]))]
     body += [Text(f"  {printable(line)}") for line in a.verdict.reasons]
-    body.append(Text(f"  {a.mof.label} · MOF Class III {_pct(a.mof.progress[3])} · II {_pct(a.mof.progress[2])} "
-                     f"· I {_pct(a.mof.progress[1])} · OSAID {'conformant' if a.osaid.conformant else 'not conformant'}"))
-    console.print(Panel(Group(*body), expand=True))
+    body.append(Text(f"  {a.mof.label} | MOF Class III {_pct(a.mof.progress[3])} | II {_pct(a.mof.progress[2])} "
+                     f"| I {_pct(a.mof.progress[1])} | OSAID {'conformant' if a.osaid.conformant else 'not conformant'}"))
+    console.print(Panel(Group(*body), expand=True, box=layout.FRAME))
 
     t = layout.table(title="Components found in the files")
     t.add_column("component")
@@ -83,8 +83,8 @@ def terminal(audit: Audit, a: Assessment, console: Console, evidence: bool = Fal
 
     if w.files or w.unsafe_formats:
         dt = ", ".join(f"{k} {v / max(w.parameters or 1, 1):.0%}" for k, v in list(w.dtypes.items())[:4])
-        console.print(f"Weights: {w.format or 'none readable'} · {len(w.files)} file(s) · {w.bytes:,} bytes"
-                      + (f" · {dt}" if dt else "") + (f" · quantization {w.quantization}" if w.quantization else ""),
+        console.print(f"Weights: {w.format or 'none readable'} | {len(w.files)} file(s) | {w.bytes:,} bytes"
+                      + (f" | {dt}" if dt else "") + (f" | quantization {w.quantization}" if w.quantization else ""),
                       highlight=False, markup=False)
         if w.checkpoints:
             console.print(f"  intermediate checkpoints: {printable(', '.join(w.checkpoints[:8]))}"

@@ -15,10 +15,19 @@ from rich.text import Text
 from .safe_text import printable_cell
 
 
+# Plain ASCII chrome: a line is as many bytes as columns, so output reads in 80 columns in any
+# terminal, log or pager, whatever its encoding.
+RULE_UNDER_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+FRAME = box.ASCII
+SEP = " | "  # between facts on one line
+BULLET = "- "  # before a condition or a duty
+ARROW = "->"
+
+
 def table(*, title: str | None = None, caption: str | None = None, lines: bool = False) -> Table:
     """The one table style: a rule under the header, no side borders (they cost 3 columns each
     in an 80-column terminal), a blank line between rows whose cells wrap."""
-    return Table(title=title, caption=caption, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+    return Table(title=title, caption=caption, box=RULE_UNDER_HEAD, show_edge=False, pad_edge=False,
                  expand=True, show_lines=lines, title_justify="left", caption_justify="left")
 
 

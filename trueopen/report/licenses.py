@@ -61,7 +61,7 @@ def rights(r: Rights, console: Console) -> None:
     layout.col(t, "why", ratio=1)
     layout.col(t, "clause", short=True)
     for q, a in r.answers.items():
-        why = a.summary + ("".join(f"\n• {c}" for c in a.conditions) if a.conditions else "")
+        why = a.summary + ("".join(f"\n{layout.BULLET}{c}" for c in a.conditions) if a.conditions else "")
         why += "".join(f"\nduty: {o}" for o in a.obligations)
         layout.row(t, _question(q), Text(a.outcome, style=OUTCOME_STYLE[a.outcome]), why, a.clause or "")
     console.print(t)

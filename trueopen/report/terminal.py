@@ -13,6 +13,7 @@ from .. import columns, components
 from ..assessment import Assessment
 from ..frameworks import mof, osaid
 from . import jsonout
+from . import layout
 from .layout import Footnotes, col, keyed, row, table
 from .safe_text import printable
 
@@ -47,11 +48,11 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
     if r.access:
         facts.append(f"access: {r.access.level}")
     verdict = Text(a.verdict.level.upper(), style=VERDICT_STYLE[a.verdict.level])
-    body = [head, Text(" · ".join(facts), style="dim"), Text(""), Text.assemble("Verdict: ", verdict)]
+    body = [head, Text(layout.SEP.join(facts), style="dim"), Text(""), Text.assemble("Verdict: ", verdict)]
     body += [Text(printable(f"  {line}")) for line in a.verdict.reasons]
     if r.summary:
         body += [Text(""), Text(r.summary, style="italic")]
-    console.print(Panel(Group(*body), expand=True))
+    console.print(Panel(Group(*body), expand=True, box=layout.FRAME))
 
     m = a.mof
     notes = Footnotes()
@@ -73,13 +74,13 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
             cells += [notes.ref(comp.location) if comp else "", comp.source if comp and comp.source else ""]
         row(t, *cells)
     console.print(t)
-    console.print(f"  Class III {_pct(m.progress[3])} · Class II {_pct(m.progress[2])} · Class I {_pct(m.progress[1])}",
+    console.print(f"  Class III {_pct(m.progress[3])} | Class II {_pct(m.progress[2])} | Class I {_pct(m.progress[1])}",
                   highlight=False)
     if m.paper_stands_in:
         console.print("  (the research paper stands in for the technical report)", highlight=False)
     if m.mof_class != 1:
         console.print(f"  [dim]Share of each class met, ignoring lower classes (not MOT's figure):\n"
-                      f"  III {_pct(m.ungated[3])} · II {_pct(m.ungated[2])} · I {_pct(m.ungated[1])}[/dim]",
+                      f"  III {_pct(m.ungated[3])} | II {_pct(m.ungated[2])} | I {_pct(m.ungated[1])}[/dim]",
                       highlight=False)
     if evidence:
         _evidence(r, notes, console)
@@ -161,13 +162,13 @@ def listing(rows: list[Assessment], console: Console) -> None:
             return g
 
         console.print(line(*(Text(h, style="bold") for h in ("id", "verdict", "MOF", "weights license"))))
-        console.print(Text("  name · producer · released", style="dim"))
-        console.rule(style="dim")
+        console.print(Text("  name | producer | released", style="dim"))
+        console.rule(style="dim", characters="-")
         for a in rows:
             s = jsonout.summary(a)
             console.print(line(s["id"], Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]),
                                columns.mof_cell(a.mof), s["weights_license"] or ""))
-            detail = " · ".join(x for x in (s["name"], s["producer"], s["released"]) if x)
+            detail = layout.SEP.join(x for x in (s["name"], s["producer"], s["released"]) if x)
             console.print(Text("  " + detail, style="dim"), highlight=False)
     console.print(f"{len(rows)} release(s)", style="dim")
 
@@ -201,14 +202,14 @@ def producers(rows: list, console: Console, detailed: bool = False) -> None:
     col(t, "producer", min_width=id_width, max_width=max(id_width, 18))
     col(t, "releases", short=True, justify="right")
     col(t, "strategy", ratio=2)
-    col(t, "first → latest release", ratio=3)
+    col(t, "first -> latest release", ratio=3)
     for p in rows:
         first, last = (p.releases[0], p.releases[-1]) if p.releases else (None, None)
         label = lambda a: f"{a.release.name} ({_open_mark(a)})" if a else ""  # noqa: E731
         who = Text(p.producer.id)
         who.append(f"\n{p.producer.name}, {p.producer.country}", style="dim")
         row(t, who, str(len(p.releases)), p.strategy,
-            label(first) + (f" → {label(last)}" if last is not None and last is not first else ""))
+            label(first) + (f" {layout.ARROW} {label(last)}" if last is not None and last is not first else ""))
     console.print(t)
 
 
