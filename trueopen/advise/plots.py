@@ -94,10 +94,15 @@ def _pyplot():
 
 
 def _save(fig: Any, path: Path, fmt: str) -> None:
-    try:
-        fig.savefig(path, format=fmt, bbox_inches="tight", metadata={"Date": None} if fmt == "svg" else None)
-    except OSError as exc:
-        raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
+    """Rendered in memory, then written like every -o: a regular file replaced whole, never a
+    device, a FIFO or a folder."""
+    import io
+
+    from ..safeio import write_file
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, bbox_inches="tight", metadata={"Date": None} if fmt == "svg" else None)
+    write_file(path, buf.getvalue())
 
 
 def write_gap(series: dict[str, list[Point]], benchmark: str, path: Path, unit: str = "%") -> None:

@@ -9,8 +9,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import TrueopenError
-from ..safeio import write_file
-from .common import app, err, fail, out, print_json, service
+from .common import app, fail, out, print_json, service, write_output
 
 
 class CompareFormat(str, Enum):
@@ -22,15 +21,7 @@ class CompareFormat(str, Enum):
 
 
 def _write(text: str, path: Optional[str]) -> None:
-    """Standard output, or a regular file replaced whole (never a device or a folder)."""
-    if path is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_file(path, text.encode("utf-8"))
-    except TrueopenError as exc:
-        fail(str(exc))
-    err.print(f"wrote {path}", highlight=False, markup=False)
+    write_output(text, path, note=True)
 
 
 @app.command()

@@ -6,7 +6,6 @@ Exit codes follow linters: 0 clean, 1 findings, 2 usage or input error.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from enum import Enum
@@ -181,6 +180,23 @@ FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (terminal)
 def fail(message: str) -> None:
     err.print(f"trueopen: error: {message}", highlight=False, markup=False)
     raise typer.Exit(2)
+
+
+def write_output(text: str, path: "str | os.PathLike[str] | None", note: bool = False) -> None:
+    """Standard output, or the -o file replaced whole through safeio (a regular file only, never a
+    device, a FIFO or a folder; a failed write leaves the old file)."""
+    from ..errors import TrueopenError
+    from ..safeio import write_file
+
+    if path is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_file(path, text.encode("utf-8"))
+    except TrueopenError as exc:
+        fail(str(exc))
+    if note:
+        err.print(f"wrote {path}", highlight=False, markup=False)
 
 
 def print_json(obj: object) -> None:

@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import TrueopenError
-from .common import app, err, fail, out, print_json, service
+from .common import app, err, fail, out, print_json, service, write_output
 
 
 class BomFormat(str, Enum):
@@ -41,13 +41,7 @@ def _clear_status() -> None:
 
 
 def _write(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    write_output(text, output)
 
 
 @app.command()

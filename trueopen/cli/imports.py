@@ -10,8 +10,8 @@ import typer
 
 from ..errors import InputError, TrueopenError
 from ..report.safe_text import printable
-from ..safeio import write_file
 from .common import (FORMAT_OPT, Format, fail, print_json, err, import_app, jsonout, markdown, out, service,
+                     write_output,
                      terminal)
 
 @import_app.command("mof")
@@ -97,14 +97,7 @@ def _write_snapshot(data: dict, out_path: Optional[str]) -> None:
     """Write next to the target and rename, so a failed import never leaves half a snapshot."""
     from ..report.safe_text import json_dumps
 
-    text = json_dumps(data) + "\n"
-    if out_path is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_file(out_path, text.encode("utf-8"))
-    except TrueopenError as exc:
-        fail(str(exc))
+    write_output(json_dumps(data) + "\n", out_path)
 
 
 REVISION_OPT = typer.Option(None, "--revision", help="commit the files were read at (read from .git when there is one)")
