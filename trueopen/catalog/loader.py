@@ -36,7 +36,15 @@ def read_dir(folder: Path) -> list[Release]:
 
 @lru_cache(maxsize=1)
 def load() -> tuple[Release, ...]:
-    return tuple(read_dir(data_dir()))
+    """The bundled catalog, through its compiled cache (see compiled.py)."""
+    return load_dir(data_dir())
+
+
+def load_dir(folder: Path) -> tuple[Release, ...]:
+    """A catalog folder's releases: read from the compiled cache when it matches, else from YAML."""
+    from . import compiled
+
+    return compiled.load(folder, read_dir)
 
 
 normalize = names.normalize

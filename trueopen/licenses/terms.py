@@ -15,7 +15,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .. import safeyaml
 from . import spdx
 
 Category = Literal[
@@ -124,15 +123,31 @@ class LicenseTerms(BaseModel):
 
 @lru_cache(maxsize=1)
 def custom() -> dict[str, LicenseTerms]:
-    path = resources.files("trueopen.licenses") / "data" / "terms.yaml"
-    records = safeyaml.loads(path.read_text(encoding="utf-8"), str(path))
-    out = {}
-    for rec in records:
+    """Our records of license terms, by key: parsed from data/terms.yaml once, then read from the
+    user cache (keyed by the file and this code), since parsing the YAML costs a start its speed."""
+    from pydantic import TypeAdapter
+
+    from .. import __version__, cache
+
+    data = resources.files("trueopen.licenses") / "data" / "terms.yaml"
+    text = data.read_bytes()
+    inputs = (__version__, text, cache.module_sources("trueopen", "safeyaml"),
+              cache.module_sources("trueopen.licenses", "terms"), cache.dist_version("pydantic"))
+    records = cache.validated("license-terms", inputs, TypeAdapter(list[LicenseTerms]),
+                              lambda: _read_records(text.decode("utf-8"), str(data)))
+    return {t.key: t for t in records}
+
+
+def _read_records(text: str, name: str) -> list[LicenseTerms]:
+    from .. import safeyaml
+
+    out: dict[str, LicenseTerms] = {}
+    for rec in safeyaml.loads(text, name):
         terms = LicenseTerms.model_validate(rec)
         if terms.key in out:
-            raise ValueError(f"{path}: license key {terms.key} is listed twice")
+            raise ValueError(f"{name}: license key {terms.key} is listed twice")
         out[terms.key] = terms
-    return out
+    return list(out.values())
 
 
 def known_keys() -> list[str]:

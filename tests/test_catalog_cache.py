@@ -1,0 +1,163 @@
+"""The compiled catalog cache: the same releases as the YAML, rebuilt when the data changes or the
+file is damaged, safe for parallel runs, and commands that load only what they need."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trueopen.catalog import compiled, loader
+from trueopen.errors import InputError
+from trueopen.licenses import terms
+
+from conftest import run_cli
+
+
+def _never(folder: Path) -> list:
+    raise AssertionError(f"{folder} was read from YAML, not from the compiled cache")
+
+
+def _dumps(releases) -> list[dict]:
+    return [r.model_dump() for r in releases]
+
+
+def _catalog_files(cache: Path) -> list[Path]:
+    return sorted(cache.glob("catalog-*.json"))
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TRUEOPEN_CACHE", str(folder))
+    return folder
+
+
+@pytest.fixture
+def catalog_copy(tmp_path) -> Path:
+    copy = tmp_path / "catalog"
+    shutil.copytree(loader.data_dir(), copy)
+    return copy
+
+
+def test_the_whole_catalog_reads_back_from_the_cache_as_a_fresh_load_makes_it(cache):
+    fresh = loader.read_dir(loader.data_dir())
+    built = loader.load_dir(loader.data_dir())  # builds the compiled file
+    assert len(_catalog_files(cache)) == 1
+    cached = compiled.load(loader.data_dir(), _never)
+    assert [r.id for r in cached] == [r.id for r in fresh] and len(fresh) > 100
+    assert _dumps(cached) == _dumps(fresh) == _dumps(built)
+    assert all(a == b for a, b in zip(cached, fresh))
+
+
+def test_editing_a_data_file_rebuilds_the_cache(cache, catalog_copy):
+    first = {r.id: r for r in loader.load_dir(catalog_copy)}
+    assert first["bert"].name == "BERT (Large)"
+    entry = catalog_copy / "bert.yaml"
+    text = entry.read_text(encoding="utf-8")
+    # a new name, and a license spelled as on the Hub: the cache must hold the canonical spelling
+    entry.write_text(text.replace("name: BERT (Large)", "name: BERT Large, edited")
+                     .replace("distribution: {name: Apache-2.0,", "distribution: {name: apache 2.0,"),
+                     encoding="utf-8")
+    fresh = loader.read_dir(catalog_copy)
+    rebuilt = {r.id: r for r in loader.load_dir(catalog_copy)}
+    assert rebuilt["bert"].name == "BERT Large, edited"
+    assert rebuilt["bert"].license.distribution.name == "Apache-2.0"
+    assert _dumps(compiled.load(catalog_copy, _never)) == _dumps(fresh)
+    assert len(_catalog_files(cache)) == 1  # the older build is removed
+
+
+def test_a_new_data_file_rebuilds_the_cache(cache, catalog_copy):
+    before = loader.load_dir(catalog_copy)
+    src = (catalog_copy / "bert.yaml").read_text(encoding="utf-8")
+    (catalog_copy / "bert-copy.yaml").write_text(
+        src.replace("id: bert\n", "id: bert-copy\n").replace("name: BERT (Large)", "name: BERT Copy")
+        .replace("aliases: [bert-large, bert-base]\n", ""), encoding="utf-8")
+    after = loader.load_dir(catalog_copy)
+    assert len(after) == len(before) + 1 and "bert-copy" in {r.id for r in after}
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage", "other-json"])
+def test_a_damaged_cache_file_is_rebuilt_silently(cache, catalog_copy, damage):
+    fresh = _dumps(loader.read_dir(catalog_copy))
+    loader.load_dir(catalog_copy)
+    (path,) = _catalog_files(cache)
+    raw = path.read_bytes()
+    path.write_bytes({"truncate": raw[: len(raw) // 2], "empty": b"", "garbage": b"\x00\xff{[",
+                      "other-json": b'[{"id": "x"}]'}[damage])
+    assert _dumps(loader.load_dir(catalog_copy)) == fresh
+    assert path.read_bytes() == raw  # written whole again
+    assert _dumps(compiled.load(catalog_copy, _never)) == fresh
+
+
+def test_the_cli_rebuilds_a_truncated_cache_without_a_traceback(tmp_path):
+    env = {"TRUEOPEN_CACHE": str(tmp_path)}
+    first = run_cli("show", "llama-2-7b", "-f", "json", env=env)
+    assert first.code == 0, first.err
+    (path,) = _catalog_files(tmp_path)
+    path.write_bytes(path.read_bytes()[:1000])
+    again = run_cli("show", "llama-2-7b", "-f", "json", env=env)
+    assert again.code == 0 and again.err == "" and again.json() == first.json()
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    r = run_cli("show", "llama-2-7b", "-f", "json", env={"TRUEOPEN_CACHE": str(blocker / "cache")})
+    assert r.code == 0 and r.err == "" and r.json()["id"] == "llama-2-7b"
+
+
+def test_a_broken_catalog_is_an_error_and_is_not_cached(cache, catalog_copy):
+    (catalog_copy / "bert.yaml").write_text("id: bert\nname: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bert.yaml"):
+        loader.load_dir(catalog_copy)
+    assert _catalog_files(cache) == []
+
+
+def test_parallel_first_runs_build_one_cache_and_agree(tmp_path):
+    """Test workers and scripts start at once on an empty cache: each run succeeds, the outputs
+    agree, and one whole file is left with no temporary files."""
+    env = {**__import__("os").environ, "TRUEOPEN_CACHE": str(tmp_path)}
+    procs = [subprocess.Popen([sys.executable, "-m", "trueopen", "list", "-f", "json"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
+    assert all(code == 0 and err == "" for _, err, code in results), results
+    assert len({out for out, _, _ in results}) == 1
+    assert len(_catalog_files(tmp_path)) == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_license_terms_read_back_from_the_cache_as_parsed(cache):
+    from importlib import resources
+
+    data = resources.files("trueopen.licenses") / "data" / "terms.yaml"
+    fresh = terms._read_records(data.read_text(encoding="utf-8"), str(data))
+    terms.custom.cache_clear()
+    try:
+        built = terms.custom()  # parses and saves
+        assert len(list(cache.glob("license-terms-*.json"))) == 1
+        terms.custom.cache_clear()
+        cached = terms.custom()  # reads back
+    finally:
+        terms.custom.cache_clear()
+    assert list(cached) == list(built) == [t.key for t in fresh]
+    assert [t.model_dump() for t in cached.values()] == [t.model_dump() for t in fresh]
+
+
+HEAVY = ("fastapi", "uvicorn", "jinja2", "matplotlib", "cyclonedx", "huggingface_hub", "numpy", "onnx",
+         "onnxruntime", "gguf", "safetensors", "dask", "pyarrow", "license_expression")
+
+
+@pytest.mark.parametrize("args", [("show", "llama-2-7b"), ("list",), ("can", "llama-2-7b", "--commercial"),
+                                  ("producers",), ("gap", "MMLU"), ("--version",)])
+def test_catalog_commands_import_only_what_they_need(args):
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "trueopen", *args],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in proc.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert len(loaded) > 10  # the report was read
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
