@@ -10,12 +10,10 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from . import columns
 from .assessment import Assessment, assess
-from .catalog import consistency, crosscheck, loader, producers
-from .catalog.importers import mof as mof_import
+from .catalog import loader, producers
 from .errors import NotFound, TrueopenError
 from .licenses import terms
-from .release import Release, release_from_data
-from . import safeyaml
+from .release import Release
 
 if TYPE_CHECKING:  # the audit modules load only when an audit runs
     from .evidence.against import Difference
@@ -239,6 +237,8 @@ def import_catalog(kind: str, path: Path, revision: str | None, retrieved=None) 
 
 def import_mof(paths: list[Path]) -> list[ImportResult]:
     """Read each MOF file on its own: one bad file does not stop the others."""
+    from .catalog.importers import mof as mof_import
+
     out = []
     for p in paths:
         try:
@@ -261,6 +261,8 @@ class ValidationResult:
 
 def validate_release(release: Release) -> list[str]:
     """Problems that do not stop loading but make an entry untrustworthy."""
+    from .catalog import consistency, crosscheck
+
     findings = [f"dated in the future: {d}" for d in loader.future_dates(release)]
     findings += license_findings(release.model_dump(mode="json", exclude_none=True))
     names = [c.name for c in release.components]
@@ -292,6 +294,11 @@ def license_findings(data: object) -> list[str]:
 
 def validate(paths: list[Path]) -> list[ValidationResult]:
     """Validate catalog entries or MOF files; with no paths, the whole bundled catalog."""
+    from . import safeyaml
+    from .catalog import crosscheck
+    from .catalog.importers import mof as mof_import
+    from .release import release_from_data
+
     if not paths:
         paths = sorted(loader.data_dir().glob("*.yaml"))
         try:

@@ -7,7 +7,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .. import safeyaml
 from ..errors import InputError, NotFound
 from ..release import Origin, Release, release_from_data
 from . import names
@@ -19,6 +18,8 @@ def data_dir() -> Path:
 
 def read_entry(path: Path) -> Release:
     """One catalog file; its name must be the release id."""
+    from .. import safeyaml  # only when the compiled catalog is built, or a file validated
+
     release = release_from_data(safeyaml.load_file(path), str(path))
     if release.id != path.stem:
         raise InputError(str(path), f"id '{release.id}' differs from the file name '{path.stem}'", field="id")
