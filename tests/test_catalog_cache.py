@@ -161,3 +161,25 @@ def test_catalog_commands_import_only_what_they_need(args):
               if line.startswith("import time:")}
     assert len(loaded) > 10  # the report was read
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_every_command_is_mapped_to_the_module_that_registers_it():
+    """A run imports only the module COMMAND_MODULES names for its command: a command missing
+    from the map would still run (everything is loaded then), a wrong entry would not."""
+    import typer.main
+
+    import trueopen.cli as cli
+
+    group = typer.main.get_command(cli.app)
+    found = {}
+    for name, command in group.commands.items():
+        callbacks = [c.callback for c in getattr(command, "commands", {}).values()] or [command.callback]
+        found[name] = {cb.__module__.rsplit(".", 1)[-1] for cb in callbacks}
+    assert found == {name: {module} for name, module in cli.COMMAND_MODULES.items()}
+    assert set(cli.COMMAND_MODULES.values()) == set(cli.MODULES)
+
+
+def test_version_and_a_mistyped_command(tmp_path):
+    assert run_cli("--version").out.startswith("trueopen ")
+    typo = run_cli("sho", "llama-2-7b")
+    assert typo.code == 2 and "show" in typo.err  # every command loaded to suggest the right one
