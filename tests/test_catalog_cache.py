@@ -93,6 +93,21 @@ def test_a_damaged_cache_file_is_rebuilt_silently(cache, catalog_copy, damage):
     assert _dumps(compiled.load(catalog_copy, _never)) == fresh
 
 
+def test_a_cache_path_that_is_not_a_regular_file_is_passed_by(cache, catalog_copy):
+    """A folder or a FIFO where the compiled file should be: the catalog is read from YAML, and
+    the read never blocks."""
+    import os
+
+    fresh = _dumps(loader.load_dir(catalog_copy))
+    (path,) = _catalog_files(cache)
+    path.unlink()
+    os.mkfifo(path)
+    assert _dumps(loader.load_dir(catalog_copy)) == fresh
+    path.unlink(missing_ok=True)
+    path.mkdir()
+    assert _dumps(loader.load_dir(catalog_copy)) == fresh
+
+
 def test_the_cli_rebuilds_a_truncated_cache_without_a_traceback(tmp_path):
     env = {"TRUEOPEN_CACHE": str(tmp_path)}
     first = run_cli("show", "llama-2-7b", "-f", "json", env=env)

@@ -61,12 +61,28 @@ def dist_version(dist: str) -> str:
         return "not installed"
 
 
+MAX_BYTES = 256 * 1024 * 1024  # far above any table here; a bigger file is not one of ours
+
+
 def read_bytes(path: Path) -> bytes | None:
-    """A cache file's bytes; None when it is missing or unreadable."""
+    """A cache file's bytes; None when it is missing, unreadable, not a regular file (a FIFO put
+    there would otherwise block the read) or too big to be ours."""
+    import stat
+
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes, stale: str | None = None) -> bool:
