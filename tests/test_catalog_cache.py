@@ -67,7 +67,21 @@ def test_editing_a_data_file_rebuilds_the_cache(cache, catalog_copy):
     assert rebuilt["bert"].name == "BERT Large, edited"
     assert rebuilt["bert"].license.distribution.name == "Apache-2.0"
     assert _dumps(compiled.load(catalog_copy, _never)) == _dumps(fresh)
-    assert len(_catalog_files(cache)) == 1  # the older build is removed
+    assert len(_catalog_files(cache)) == 2  # the earlier build stays, for another checkout
+
+
+def test_checkouts_sharing_a_cache_keep_their_builds_and_old_ones_go(cache, catalog_copy, tmp_path):
+    """Two catalog folders (two checkouts, a test copy) alternate without rebuilding each other's
+    file; past a few builds the oldest are removed, so the folder does not grow without end."""
+    loader.load_dir(loader.data_dir())
+    loader.load_dir(catalog_copy)
+    compiled.load(loader.data_dir(), _never)
+    compiled.load(catalog_copy, _never)
+    for i in range(3):  # five builds in all
+        more = tmp_path / f"more-{i}"
+        shutil.copytree(catalog_copy, more)
+        loader.load_dir(more)
+    assert len(_catalog_files(cache)) == 4
 
 
 def test_a_new_data_file_rebuilds_the_cache(cache, catalog_copy):

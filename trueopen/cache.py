@@ -85,10 +85,12 @@ def read_bytes(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, stale: str | None = None) -> bool:
+def write_atomic(path: Path, data: bytes, stale: str | None = None, keep: int = 1) -> bool:
     """Write `path` whole: a unique temporary file in the same folder, then a rename, so a reader
-    sees the old file or the new one, never a part. Files matching the glob `stale` (older builds)
-    are removed. False when the folder cannot be written: the caller just goes on without."""
+    sees the old file or the new one, never a part. Of the files matching the glob `stale` (other
+    builds), the `keep` - 1 most recently written stay: two checkouts, or a catalog being edited,
+    do not evict each other's file on every run. False when the folder cannot be written: the
+    caller just goes on without."""
     base = path.parent
     tmp = base / f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
     try:
@@ -101,12 +103,22 @@ def write_atomic(path: Path, data: bytes, stale: str | None = None) -> bool:
         finally:
             tmp.unlink(missing_ok=True)
         if stale:
-            for old in base.glob(stale):
-                if old != path:
-                    old.unlink(missing_ok=True)
+            _prune([p for p in base.glob(stale) if p != path], keep - 1)
     except OSError:
         return False
     return True
+
+
+def _prune(others: list[Path], keep: int) -> None:
+    """Remove all but the `keep` most recently written of `others`."""
+    def written(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    for old in sorted(others, key=written, reverse=True)[max(keep, 0):]:
+        old.unlink(missing_ok=True)
 
 
 def json_table(name: str, inputs: tuple[str | bytes, ...], build: Callable[[], Any]) -> Any:
@@ -124,10 +136,11 @@ def json_table(name: str, inputs: tuple[str | bytes, ...], build: Callable[[], A
 
 
 def validated(name: str, inputs: tuple[str | bytes, ...], adapter: Any, build: Callable[[], T],
-              context: dict | None = None) -> T:
+              context: dict | None = None, keep: int = 4) -> T:
     """`build()`'s result, or the same value read back from `name-KEY.json` through a pydantic
     TypeAdapter (JSON parsed and checked in pydantic's Rust core). A file that does not validate
-    whole (truncated, another build's) is built again and replaced."""
+    whole (truncated, another build's) is built again and replaced. The `keep` most recent builds
+    stay, so checkouts that share the cache folder do not rebuild on every run."""
     path = folder() / f"{name}-{key(*inputs)}.json"
     raw = read_bytes(path)
     if raw is not None:
@@ -138,5 +151,5 @@ def validated(name: str, inputs: tuple[str | bytes, ...], adapter: Any, build: C
         except (ValueError, ValidationError):
             pass
     value = build()
-    write_atomic(path, adapter.dump_json(value), stale=f"{name}-*.json")
+    write_atomic(path, adapter.dump_json(value), stale=f"{name}-*.json", keep=keep)
     return value
