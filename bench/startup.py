@@ -71,7 +71,7 @@ def table(rows: list[tuple[str, list[float], list[float]]]) -> list[str]:
         goal = GOALS.get(label, 8.0)
         verdict = "" if goal is None else f"{goal:g}x {'met' if med / base_med <= goal else 'NOT met'}"
         lines.append(f"{label:<28} {med:7.3f} {lo:7.3f} {med / base_med:6.1f} {lo / base_min:6.1f} "
-                     f"{c:6.3f} {c / cpu_med if cpu_med else 0:6.1f}  {verdict}")
+                     f"{c:6.3f} {c / cpu_med if cpu_med else 0:6.1f}  {verdict}".rstrip())
     return lines
 
 
