@@ -27,6 +27,7 @@ import hashlib
 import io
 import lzma
 import os
+import posixpath
 import stat
 import tarfile
 import zipfile
@@ -379,8 +380,11 @@ def _tar_stream(path: Path, compression: str) -> Iterator[tarfile.TarFile]:
     """The archive as tarfile sees it, over a stream that refuses any read above CHUNK (a pax
     header declaring gigabytes) and is only ever read forward."""
     with open(path, "rb") as raw:
-        opener = {"gz": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}.get(compression)
-        stream = opener(fileobj=raw, mode="rb") if opener is not None else raw  # type: ignore[call-arg]
+        stream: BinaryIO = raw
+        if compression == "gz":
+            stream = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+        elif compression in ("bz2", "xz"):
+            stream = (bz2.BZ2File if compression == "bz2" else lzma.LZMAFile)(raw, mode="rb")  # type: ignore[assignment]
         limit = MAX_RATIO * max(os.fstat(raw.fileno()).st_size, RATIO_FLOOR) if compression else None
         with tarfile.open(fileobj=_Bounded(stream, limit), mode="r:") as tar:  # type: ignore[call-overload]
             yield tar
@@ -450,7 +454,9 @@ def _tar_listing(path: Path, spec: str) -> tuple[_Archive, _Collect]:
                     continue
                 if member.issym() or member.islnk():
                     target = member.linkname
-                    where = "outside the archive" if member_problem(target) or target.startswith("/") else "inside it"
+                    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+                    outside = target.startswith("/") or resolved == ".." or resolved.startswith("../")
+                    where = "outside the archive" if outside else "inside it"
                     out.note(name, f"a link to '{safeio.shown(target[:120])}' ({where}); links in archives are not followed")
                     continue
                 if fh is None:
