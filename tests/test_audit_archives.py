@@ -9,6 +9,7 @@ import io
 import json
 import pickle
 import tarfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -195,7 +196,8 @@ def notices_of(r) -> str:
 def test_unsafe_member_names_links_and_duplicates_are_notices_never_read(tmp_path: Path):
     z = zip_with(tmp_path / "evil.zip", {"m/README.md": CARD, "m/../../escape.txt": b"x", "/etc/cron.d/x": b"x"},
                  links={"m/LICENSE": "/etc/passwd"})
-    with zipfile.ZipFile(z, "a") as zz:
+    with zipfile.ZipFile(z, "a") as zz, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate it is asked to write
         zz.writestr("m/config.json", b"{}")
         zz.writestr("m/config.json", b'{"auto_map": {"AutoModel": "evil.Model"}}')
     r = run_cli("audit", str(z), "--format", "json", "--offline", env=OFFLINE)
