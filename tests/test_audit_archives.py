@@ -20,7 +20,7 @@ from test_audit import gguf_save, st_save
 from test_gate_check import sarif_errors
 
 OFFLINE = {"HF_HUB_OFFLINE": "1"}
-KINDS = {"zip": ".zip", "tar": ".tar", "gz": ".tar.gz", "xz": ".tar.xz"}
+KINDS = {"zip": ".zip", "tar": ".tar", "gz": ".tar.gz", "xz": ".tar.xz", "bz2": ".tar.bz2"}
 
 
 def archive(folder: Path, out: Path, kind: str) -> Path:
@@ -31,7 +31,7 @@ def archive(folder: Path, out: Path, kind: str) -> Path:
             for p in files:
                 z.write(p, f"{folder.name}/{p.relative_to(folder).as_posix()}")
     else:
-        with tarfile.open(out, {"tar": "w", "gz": "w:gz", "xz": "w:xz"}[kind]) as t:
+        with tarfile.open(out, {"tar": "w", "gz": "w:gz", "xz": "w:xz", "bz2": "w:bz2"}[kind]) as t:
             t.add(folder, folder.name)
     return out
 
@@ -98,12 +98,14 @@ def test_built_folder_archived_audits_like_the_folder(built: Path, tmp_path: Pat
 
 def test_bom_hashes_members_like_the_files(minilm_dir: Path, built: Path, tmp_path: Path):
     want = hashlib.sha256((minilm_dir / "model.safetensors").read_bytes()).hexdigest()
-    for kind in ("zip", "gz"):
-        packed = archive(minilm_dir, tmp_path / f"m{KINDS[kind]}", kind)
+    for kind, suffix in (("zip", ".whl"), ("gz", ".tgz")):  # a wheel is a zip; .tgz is .tar.gz
+        packed = archive(minilm_dir, tmp_path / f"m{suffix}", kind)
         r = run_cli("bom", str(packed), "--offline", env=OFFLINE)
         assert r.code == 0, r.err
-        files = [c for c in r.json()["components"] if c["type"] == "file"]
+        doc = r.json()
+        files = [c for c in doc["components"] if c["type"] == "file"]
         assert [(c["name"], c["hashes"][0]["content"]) for c in files] == [("model.safetensors", want)]
+        assert f"m{suffix}!/model/README.md" in json.dumps(doc["components"])  # evidence inside the archive
     packed = archive(built, tmp_path / "tiny.tar.xz", "xz")
     r = run_cli("bom", str(packed), "--offline", env=OFFLINE)
     assert r.code == 0, r.err
@@ -126,7 +128,7 @@ def test_a_pytorch_checkpoint_inside_a_compressed_tar_is_flagged(tmp_path: Path)
         z.writestr("archive/data/0", b"\0" * 64)
     (d / "pytorch_model.bin").write_bytes(buf.getvalue())
     (d / "README.md").write_text("---\nlicense: mit\n---\n# pt\n", encoding="utf-8")
-    for kind in ("zip", "gz"):
+    for kind in ("zip", "gz", "bz2"):
         doc = audit_doc(archive(d, tmp_path / f"pt{KINDS[kind]}", kind), tmp_path)
         [w] = doc["weight_files"]
         assert (w["format"], w["unsafe"]) == ("pickle", True), w
