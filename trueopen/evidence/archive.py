@@ -73,6 +73,22 @@ def member_problem(name: str) -> str | None:
     return None
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """The archive file, opened only if it is still a regular file (not swapped for a FIFO or a
+    device since it was looked at: opening one would hang or never end)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"{safeio.shown(path)} is {safeio.kind(mode)}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def _clean(name: str) -> str:
     return "/".join(p for p in name.split("/") if p not in ("", "."))
 
@@ -116,7 +132,7 @@ class _Slice(io.RawIOBase):
     """Bytes `start` to `start + size` of a file: a member of a plain tar."""
 
     def __init__(self, path: Path, start: int, size: int):
-        self.fh = open(path, "rb")  # noqa: SIM115 - closed with the slice
+        self.fh = open_regular(path)
         self.start, self.size, self.pos = start, size, 0
 
     def readable(self) -> bool:
@@ -219,10 +235,12 @@ class _Zip(_Archive):
     def __init__(self, path: Path):
         super().__init__(path)
         self._zf: zipfile.ZipFile | None = None
+        self._fh: BinaryIO | None = None
 
     def zip(self) -> zipfile.ZipFile:
         if self._zf is None:
-            self._zf = zipfile.ZipFile(self.path)
+            self._fh = open_regular(self.path)
+            self._zf = zipfile.ZipFile(self._fh)
         return self._zf
 
     def open(self, m: _Member) -> BinaryIO:
@@ -235,6 +253,9 @@ class _Zip(_Archive):
         if self._zf is not None:
             self._zf.close()
             self._zf = None
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
 
 class _Tar(_Archive):
@@ -333,7 +354,7 @@ def _zip_listing(path: Path, spec: str) -> tuple[_Zip, _Collect]:
     shown = safeio.shown(spec)
     try:
         size = path.stat().st_size
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             headers.zip_member_count(fh, size)  # bounds the central directory zipfile reads whole
         archive = _Zip(path)
         infos = archive.zip().infolist()
@@ -364,7 +385,7 @@ def _zip_listing(path: Path, spec: str) -> tuple[_Zip, _Collect]:
 
 
 def _compression(path: Path) -> str:
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         magic = fh.read(6)
     if magic.startswith(b"\x1f\x8b"):
         return "gz"
@@ -379,7 +400,7 @@ def _compression(path: Path) -> str:
 def _tar_stream(path: Path, compression: str) -> Iterator[tarfile.TarFile]:
     """The archive as tarfile sees it, over a stream that refuses any read above CHUNK (a pax
     header declaring gigabytes) and is only ever read forward."""
-    with open(path, "rb") as raw:
+    with open_regular(path) as raw:
         stream: BinaryIO = raw
         if compression == "gz":
             stream = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
