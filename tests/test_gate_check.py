@@ -42,23 +42,34 @@ def test_800m_users_fails_llama_2_and_passes_olmo_2(tmp_path: Path):
     assert "olmo-2-7b: PASS" in olmo.out
 
 
-def test_sarif_validates_and_locates_the_llama_2_result_at_its_license_line(tmp_path: Path):
-    pol = write(tmp_path / "p.yaml", USERS_800M)
+def test_sarif_for_a_catalog_model_points_at_the_policy_rule_and_the_fact_source(tmp_path: Path):
+    """The catalog file lives inside the installed package, a path no repository holds: the
+    result sits at the policy line that fails, and names the catalog entry and the fact's source."""
+    pol = write(tmp_path / "p.yaml", "# our rules\n" + USERS_800M)
     out = tmp_path / "r.sarif"
     r = run_cli("check", "llama-2-7b", "--policy", str(pol), "--format", "sarif", "-o", str(out), cwd=tmp_path)
     assert r.code == 1, r.err
-    doc = json.loads(out.read_text(encoding="utf-8"))
+    text = out.read_text(encoding="utf-8")
+    doc = json.loads(text)
     assert sarif_errors(doc) == []
+    assert "file://" not in text and "site-packages" not in text and str(tmp_path) not in text
     run = doc["runs"][0]
     rules = [x["id"] for x in run["tool"]["driver"]["rules"]]
     [res] = [x for x in run["results"] if x["level"] == "error"]
     assert res["ruleId"] == "right-users" and rules[res["ruleIndex"]] == "right-users"
     assert "§2" in res["message"]["text"]
     loc = res["locations"][0]["physicalLocation"]
-    entry = Path(loader.find("llama-2-7b").origin.path)
-    assert loc["artifactLocation"]["uri"] == entry.resolve().as_uri()
-    line = entry.read_text(encoding="utf-8").splitlines()[loc["region"]["startLine"] - 1]
-    assert "LicenseRef-llama2" in line
+    assert loc["artifactLocation"]["uri"] == "p.yaml"
+    assert pol.read_text(encoding="utf-8").splitlines()[loc["region"]["startLine"] - 1].startswith("rights:")
+    release = loader.find("llama-2-7b")
+    source = release.sources["license"]
+    assert res["properties"]["source"] == source.url and res["properties"]["asOf"] == source.as_of.isoformat()
+    assert res["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == source.url
+    entry, line = res["properties"]["catalogEntry"].rsplit(":", 1)
+    assert entry == "trueopen/catalog/data/" + Path(release.origin.path).name
+    catalog_line = Path(release.origin.path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    assert "LicenseRef-llama2" in catalog_line
+    assert res["properties"]["catalogEntry"] in res["message"]["text"] and source.url in res["message"]["text"]
 
 
 def test_audited_llama_2_license_text_is_located_at_the_clause(tmp_path: Path, scancode_licenses: Path):

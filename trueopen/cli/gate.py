@@ -170,7 +170,7 @@ def check(
     if format is CheckFormat.sarif:
         from ..gate.bom_cyclonedx import dumps
 
-        _write(dumps(sarif.build(reports)), output)
+        _write(dumps(sarif.build(reports, policy=policy)), output)
     elif format is CheckFormat.json:
         if output is None:
             print_json(render.to_json(reports))

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Callable
 
 from .. import components as mofc
+from .. import safeio
 from ..errors import InputError
 from ..licenses import cache as license_cache
 from ..licenses import identify
@@ -18,7 +19,7 @@ from ..release import (Access, BaseModelRef, Component, ContextLength, DocLink, 
 from . import card as cardmod
 from . import code as codemod
 from . import weights as wmod
-from .files import FileEntry, read_text
+from .files import FileEntry, read_head, read_text
 from .sources import Snapshot
 
 CARD_NAMES = ("model_card.md", "modelcard.md", "model-card.md", "readme.md")
@@ -142,7 +143,7 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
         if card_text is not None:
             licenses.extend(identify.in_text(identify.without_front_matter(card_text), card.path))
 
-    code_files = [f for f in files if codemod.is_code(f) and f.local is not None]
+    code_files = [f for f in files if codemod.is_code(f) and f.readable]
     if len(code_files) > codemod.MAX_CODE_FILES:
         notices.append(Notice("info", ".", f"{len(code_files):,} code files: the {codemod.MAX_CODE_FILES:,} "
                                            "nearest the top were classified"))
@@ -150,9 +151,9 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
     say(f"classifying code ({len(code_files):,} files)")
     code_hits = codemod.strongest_first([h for f in code_files for h in codemod.classify(f)])
     frameworks = [h for f in files if codemod.DEPENDENCY_FILES.match(f.name) and f.rel.count("/") <= 1
-                  and f.local is not None for h in codemod.dependencies(f)]
+                  and f.readable for h in codemod.dependencies(f)]
     gitmodules = by_rel.get(".gitmodules")
-    subs = codemod.submodules(gitmodules) if gitmodules is not None and gitmodules.local is not None else []
+    subs = codemod.submodules(gitmodules) if gitmodules is not None and gitmodules.readable else []
 
     configs = _configs(files, notices)
     release, facts = _derive(snap, files, summary, weight_files, card, card_entry, extra_docs, licenses, code_hits,
@@ -168,7 +169,7 @@ def _weights(snap: Snapshot, files: list[FileEntry], notices: list[Notice]) -> l
     for f in files:
         if not wmod.is_weight_file(f):
             continue
-        if f.local is not None:
+        if f.readable:
             wf = wmod.read(f)
         else:
             wf = remote.get(f.rel) or wmod.from_listing(f)
@@ -185,7 +186,7 @@ def _weights(snap: Snapshot, files: list[FileEntry], notices: list[Notice]) -> l
 
 def _check_indexes(files: list[FileEntry], by_rel: dict[str, FileEntry], notices: list[Notice]) -> None:
     for f in files:
-        if not f.name.endswith(".safetensors.index.json") or f.local is None:
+        if not f.name.endswith(".safetensors.index.json") or not f.readable:
             continue
         info, problem = wmod.read_index(f)
         if problem:
@@ -203,7 +204,7 @@ def _card(snap: Snapshot, files: list[FileEntry],
     """The model card, the file it came from and its text (None when only the Hub's metadata was read)."""
     top = {f.rel.lower(): f for f in files if "/" not in f.rel}
     entry = next((top[n] for n in CARD_NAMES if n in top), None)
-    if entry is None or entry.local is None:
+    if entry is None or not entry.readable:
         if snap.card_data:
             c = cardmod.Card("README.md (the Hub's metadata)", data=dict(snap.card_data))
             c.eval_results = cardmod.eval_results_from(c.data.get("model-index"), c)
@@ -223,7 +224,7 @@ def _card(snap: Snapshot, files: list[FileEntry],
 
 def _licenses(files: list[FileEntry], card_entry: FileEntry | None, notices: list[Notice]) -> list[identify.Finding]:
     """License files and use policies (the card is read by the card reader, not again here)."""
-    wanted = [f for f in files if f.local is not None and f.rel.count("/") <= 1 and f is not card_entry and
+    wanted = [f for f in files if f.readable and f.rel.count("/") <= 1 and f is not card_entry and
               (identify.LICENSE_FILE.match(f.name) or f.rel.split("/")[0].lower() in ("licenses", "license"))
               and f.name.lower() != "readme.md"]
     found = []
@@ -232,10 +233,22 @@ def _licenses(files: list[FileEntry], card_entry: FileEntry | None, notices: lis
             notices.append(Notice("info", f.rel, f"{f.suffix} license document not read as text"))
             continue
         try:
-            found.extend(identify.in_file(f.local, f.rel))  # type: ignore[arg-type]
+            found.extend(identify.in_file(f.local, f.rel) if f.local is not None else _member_licenses(f))
         except InputError as exc:
             notices.append(Notice("warning", f.rel, exc.problem))
     return found
+
+
+def _member_licenses(f: FileEntry) -> list[identify.Finding]:
+    """identify.in_file for an archive member: the same size limit, the same text reading."""
+    raw = read_head(f, identify.MAX_BYTES + 1)
+    if len(raw) > identify.MAX_BYTES:
+        raise InputError(f.location, f"{f.size:,} bytes is too large for a license or model card "
+                                     f"(limit {identify.MAX_BYTES:,})")
+    if b"\x00" in raw[:8192]:
+        raise InputError(f.location, "binary file, not a license text")
+    text = safeio.text_of(raw)
+    return [*identify.in_front_matter(text, f.rel), *identify.in_text(identify.without_front_matter(text), f.rel)]
 
 
 def _configs(files: list[FileEntry], notices: list[Notice]) -> dict[str, tuple[str, dict]]:
@@ -243,7 +256,7 @@ def _configs(files: list[FileEntry], notices: list[Notice]) -> dict[str, tuple[s
     out = {}
     for f in sorted(files, key=lambda f: (f.rel.count("/"), f.rel)):
         if f.name in ("config.json", "params.json", "generation_config.json", "tokenizer_config.json") \
-                and f.rel.count("/") <= 1 and f.local is not None and f.name not in out:
+                and f.rel.count("/") <= 1 and f.readable and f.name not in out:
             if f.size > 4 * 1024 * 1024:
                 continue
             try:
@@ -528,7 +541,8 @@ def _file_url(snap: Snapshot, rel: str) -> str:
         return f"https://huggingface.co/{snap.repo_id}/blob/{snap.revision or 'main'}/{rel}"
     if snap.root is not None:
         return (snap.root / rel).resolve().as_uri()
-    return rel
+    entry = next((f for f in snap.listing.files if f.rel == rel and f.member is not None), None)
+    return entry.member.uri if entry is not None and entry.member is not None else rel
 
 
 def _license_roles(licenses, card_path, gguf_meta, final, facts, notices) -> tuple[str | None, str | None]:

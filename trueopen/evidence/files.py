@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from .. import safeio
 from ..errors import InputError
@@ -17,6 +18,21 @@ SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".to
 TEXT_LIMIT = 1024 * 1024  # code, cards and configs we read in full; bigger ones are sampled or skipped
 
 
+class Member(Protocol):
+    """A file inside an archive (archive.py), read in place: never extracted to disk."""
+
+    location: str  # how it is shown: model.zip!/folder/LICENSE
+    name: str  # its path in the archive: folder/LICENSE
+    archive_path: Path
+    uri: str  # file:///.../model.zip!/folder/LICENSE
+
+    def open(self) -> BinaryIO:
+        """Its bytes from the start, for bounded reading (raises OSError or HeaderError)."""
+
+    def sha256(self, advance: Callable[[int], None] | None = None) -> str:
+        """The SHA-256 of all its bytes, read in chunks."""
+
+
 @dataclass(frozen=True)
 class FileEntry:
     """One file of a release: its path inside the release, its size, and where to read it."""
@@ -24,6 +40,27 @@ class FileEntry:
     rel: str  # POSIX path relative to the release root
     size: int
     local: Path | None = None  # None when the file is only known remotely (Hub listing)
+    member: Member | None = field(default=None, compare=False)  # a member of an archive
+
+    @property
+    def readable(self) -> bool:
+        """Its bytes are here: a local file or an archive member, not a remote listing only."""
+        return self.local is not None or self.member is not None
+
+    @property
+    def location(self) -> str:
+        """Where it is, for the user: the local path, `archive!/member`, or the path in the release."""
+        if self.local is not None:
+            return str(self.local)
+        return self.member.location if self.member is not None else self.rel
+
+    def open(self) -> BinaryIO:
+        """Its bytes from the start (a regular local file, or an archive member); OSError if unreadable."""
+        if self.member is not None:
+            return self.member.open()
+        if self.local is None:
+            raise OSError(f"{self.rel} is only listed remotely")
+        return open(self.local, "rb")
 
     @property
     def name(self) -> str:
@@ -99,14 +136,32 @@ def walk(root: Path, allowed: Path | Sequence[Path] | None = None) -> Listing:
 
 
 def read_head(entry: FileEntry, n: int) -> bytes:
-    """The first `n` bytes of a local regular file (b'' when it cannot be read, or has become a
-    FIFO or device since the listing)."""
+    """The first `n` bytes of a local regular file or an archive member (b'' when it cannot be
+    read, or has become a FIFO or device since the listing)."""
+    if entry.member is not None:
+        try:
+            with entry.member.open() as fh:
+                return _read_upto(fh, n)
+        except (OSError, ValueError, EOFError, RuntimeError):  # zlib, lzma, bz2 and zipfile errors
+            return b""
     if entry.local is None:
         return b""
     try:
         return safeio.read_bytes(entry.local, n, cut=True, name=entry.rel)
     except InputError:
         return b""
+
+
+def _read_upto(fh: BinaryIO, n: int) -> bytes:
+    """Up to `n` bytes, in chunks: a decompressing stream may return fewer than asked at a time."""
+    parts, left = [], n
+    while left > 0:
+        block = fh.read(min(left, 1 << 20))
+        if not block:
+            break
+        parts.append(block)
+        left -= len(block)
+    return b"".join(parts)
 
 
 def read_text(entry: FileEntry, limit: int = TEXT_LIMIT) -> str | None:

@@ -117,11 +117,15 @@ class GgufHeader:
 class _Cursor:
     """Reads little- or big-endian values from a buffer, refusing any read past its end."""
 
-    def __init__(self, buf: memoryview | bytes, order: str = "<"):
+    def __init__(self, buf: memoryview | bytes, order: str = "<", file_size: int | None = None):
         self.buf, self.pos, self.order, self.size = buf, 0, order, len(buf)
+        self.file_size = len(buf) if file_size is None else max(file_size, len(buf))
 
     def need(self, n: int, what: str) -> None:
         if n > self.size - self.pos:
+            if self.size < self.file_size:  # the first bytes of an archive member
+                raise HeaderError(f"{what} of {n:,} bytes at byte {self.pos:,} runs past the first {self.size:,} "
+                                  "bytes, all that trueopen reads of an archive member's header")
             raise HeaderError(f"{what} of {n:,} bytes at byte {self.pos:,} runs past the end of the file "
                               f"({self.size:,} bytes)")
 
@@ -155,13 +159,14 @@ class _Cursor:
 
 
 def parse_gguf(buf: memoryview | bytes, wanted: frozenset[str] | set[str] = frozenset(),
-               wanted_suffixes: tuple[str, ...] = ()) -> GgufHeader:
+               wanted_suffixes: tuple[str, ...] = (), size: int | None = None) -> GgufHeader:
     """A GGUF file's header (magic, version, tensor count, KV count, typed KVs, tensor infos), with
     the scalar values of `wanted` keys (and keys ending in `wanted_suffixes`); every tensor's
-    data is checked to lie inside the file, so parameter counts match bytes that exist."""
+    data is checked to lie inside the file, so parameter counts match bytes that exist. `buf` may
+    be the first bytes of a file of `size` bytes (an archive member)."""
     import gguf
 
-    c = _Cursor(buf)
+    c = _Cursor(buf, file_size=size)
     c.need(4, "the magic number")
     if bytes(buf[:4]) != b"GGUF":
         raise HeaderError("not a GGUF file: the magic number is missing")
@@ -173,8 +178,8 @@ def parse_gguf(buf: memoryview | bytes, wanted: frozenset[str] | set[str] = froz
     if version not in (2, 3):
         raise HeaderError(f"GGUF version {version} is not one trueopen reads (2 or 3)")
     n_tensors, n_kv = c.u64(), c.u64()
-    _fits(n_tensors, c.size // 24, "tensors", c.size)  # a tensor info takes at least 24 bytes
-    _fits(n_kv, c.size // 12, "metadata entries", c.size)  # a KV at least 12
+    _fits(n_tensors, c.file_size // 24, "tensors", c.file_size)  # a tensor info takes at least 24 bytes
+    _fits(n_kv, c.file_size // 12, "metadata entries", c.file_size)  # a KV at least 12
     _at_most(n_tensors, MAX_TENSORS, "tensors")
     _at_most(n_kv, MAX_KV, "metadata entries")
     head = GgufHeader(version)
@@ -216,9 +221,9 @@ def parse_gguf(buf: memoryview | bytes, wanted: frozenset[str] | set[str] = froz
             raise HeaderError(f"tensor {name!r}: first dimension {dims[0]:,} is not a multiple of "
                               f"the {qtype.name} block size {block}")
         end = data_start + offset + n // block * type_size
-        if end > c.size:
+        if end > c.file_size:
             raise HeaderError(f"tensor {name!r} declares {n:,} elements ending at byte {end:,} "
-                              f"in a file of {c.size:,} bytes")
+                              f"in a file of {c.file_size:,} bytes")
         head.tensors.append((qtype.name, dims))
     return head
 

@@ -1,4 +1,4 @@
-"""Turn what the user typed into files to read: a local folder or file, a Hugging Face cache snapshot
+"""Turn what the user typed into files to read: a local folder, file or archive, a Hugging Face cache snapshot
 (offline), the Hugging Face Hub (listing, card and headers; never the weights), or a git repository
 (local, or cloned shallowly without LFS objects)."""
 
@@ -28,7 +28,7 @@ CLONE_TIMEOUT = 600
 class Snapshot:
     """The files of one release, wherever they live, and what is known about where they came from."""
 
-    kind: str  # folder | file | hf-cache | hub | git
+    kind: str  # folder | file | archive | hf-cache | hub | git
     spec: str
     url: str  # where the facts were read: file:// path, Hub page or git remote
     root: Path | None
@@ -40,12 +40,16 @@ class Snapshot:
     remote_weights: list[WeightFile] = field(default_factory=list)
     card_data: dict[str, object] | None = None  # the Hub's own parse of the card, when files could not be read
     notes: list[tuple[str, str]] = field(default_factory=list)
+    label: str | None = None  # the release's name when the spec does not say it (an archive's root folder)
+    closers: list = field(default_factory=list)  # what to close with the snapshot (an open archive)
     _tmp: str | None = None
 
     @property
     def name(self) -> str:
         if self.repo_id:
             return self.repo_id.split("/")[-1]
+        if self.label:
+            return self.label
         base = self.spec.rstrip("/").rsplit("/", 1)[-1]
         return re.sub(r"\.git$", "", base) or "model"
 
@@ -54,6 +58,9 @@ class Snapshot:
         return self.repo_id.split("/")[0] if self.repo_id else None
 
     def close(self) -> None:
+        for close in self.closers:
+            close()
+        self.closers = []
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -102,7 +109,9 @@ def open_source(spec: str, offline: bool | None = None) -> Snapshot:
     if found == "folder":
         return from_folder(path, spec)
     if found == "file":
-        return from_file(path, spec)
+        from . import archive
+
+        return from_archive(path, spec) if archive.is_archive(path) else from_file(path, spec)
     if found == "missing" and GIT_URL.search(spec):
         if offline and not spec.removeprefix("git+").startswith("file://"):
             raise InputError(shown, "cloning needs the network, and --offline (or HF_HUB_OFFLINE) is set; "
@@ -182,6 +191,14 @@ def from_file(path: Path, spec: str) -> Snapshot:
         raise InputError(safeio.shown(spec), f"cannot read: {exc.strerror or exc}") from None
     listing = Listing(files=[FileEntry(path.name, size, path)])
     return Snapshot("file", spec, path.resolve().as_uri(), path.parent, listing)
+
+
+def from_archive(path: Path, spec: str) -> Snapshot:
+    """A .zip, .whl or (compressed) .tar read in place: see archive.py."""
+    from . import archive
+
+    listing, name, close = archive.open_archive(path, spec)
+    return Snapshot("archive", spec, path.resolve().as_uri(), None, listing, label=name, closers=[close])
 
 
 GIT_SMALL = 4096  # HEAD and a loose ref are one line

@@ -10,7 +10,8 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import first_line
@@ -179,7 +180,7 @@ def _zip_kind(entry: FileEntry) -> tuple[str, str | None]:
     """Zip archives: PyTorch's (a pickle inside), NumPy's .npz (object arrays are pickles), Keras
     v3, or other. Every member's name is looked at, after the end record says how many there are."""
     try:
-        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+        with entry.open() as fh:
             headers.zip_member_count(fh, entry.size)
             with zipfile.ZipFile(fh) as z:
                 names = z.namelist()
@@ -191,16 +192,26 @@ def _zip_kind(entry: FileEntry) -> tuple[str, str | None]:
                 if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
                     return "keras", None
     except headers.HeaderError as exc:
+        if _first_zip_name(read_head(entry, 30 + 1024)).endswith(".pkl"):
+            return "pytorch-zip", None  # a member of a compressed tar: its first entry says enough
         return "zip", f"zip archive not checked for pickles: {exc}"
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
         return "zip", f"malformed zip archive, not checked for pickles: {first_line(exc)}"
     return "zip", None
 
 
+def _first_zip_name(head: bytes) -> str:
+    """The name in a zip's first local file header (PyTorch writes its pickle, data.pkl, first)."""
+    if len(head) < 30 or not head.startswith(b"PK\x03\x04"):
+        return ""
+    n = int.from_bytes(head[26:28], "little")
+    return head[30:30 + n].decode("utf-8", "replace")
+
+
 def _tar_kind(entry: FileEntry) -> tuple[str, str | None]:
     """A tar archive (NeMo's .nemo): unsafe when a member is a pickle."""
     try:
-        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+        with entry.open() as fh:
             found = headers.tar_pickles(fh, entry.size, PICKLE_SUFFIXES)
     except headers.HeaderError as exc:
         return "tar", f"tar archive not checked for pickles: {exc}"
@@ -230,7 +241,7 @@ def _npz_kind(z: zipfile.ZipFile, npys: list[str]) -> tuple[str, str | None]:
 def _npy_kind(entry: FileEntry, wf: WeightFile) -> str:
     """A .npy array: unsafe when its dtype holds Python objects (NumPy pickles those)."""
     try:
-        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+        with entry.open() as fh:
             shape, dtype = headers.npy_header(fh)
     except headers.HeaderError as exc:
         wf.problem = str(exc)
@@ -268,7 +279,7 @@ def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
 
     wf.format = "safetensors"
     try:
-        with open(entry.local, "rb") as fh:  # type: ignore[arg-type]
+        with entry.open() as fh:
             headers.check_safetensors(fh, entry.size)
     except headers.HeaderError as exc:
         wf.problem = f"malformed safetensors header: {exc}"
@@ -276,6 +287,8 @@ def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
     except OSError as exc:
         wf.problem = f"cannot read: {exc.strerror or exc}"
         return wf
+    if entry.local is None:
+        return _safetensors_member(entry, wf)
     try:
         with safe_open(str(entry.local), framework="numpy") as f:
             tensors = []
@@ -292,6 +305,34 @@ def _safetensors(entry: FileEntry, wf: WeightFile) -> WeightFile:
         return wf
     _tensor_stats(wf, tensors)
     wf.metadata = _short_strings(meta)
+    return wf
+
+
+def _safetensors_member(entry: FileEntry, wf: WeightFile) -> WeightFile:
+    """An archive member's safetensors header, parsed from its first 8 + N bytes (the safetensors
+    library opens paths only), with the checks the library makes: each tensor's dtype, shape and
+    data offsets, inside the data the file holds."""
+    n = int.from_bytes(read_head(entry, 8), "little")  # checked by check_safetensors to fit the limit
+    raw = read_head(entry, 8 + n)
+    try:
+        head = json.loads(raw[8:8 + n].decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        wf.problem = f"malformed safetensors header: {first_line(exc)}"
+        return wf
+    meta = head.pop("__metadata__", {}) if isinstance(head, dict) else {}
+    data = entry.size - 8 - n
+    tensors: dict[str, tuple[str, list[int]]] = {}
+    for name, t in head.items() if isinstance(head, dict) else [("", None)]:
+        offsets = t.get("data_offsets") if isinstance(t, dict) else None
+        shape = t.get("shape") if isinstance(t, dict) else None
+        if not (isinstance(t, dict) and isinstance(t.get("dtype"), str) and isinstance(shape, list)
+                and isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)
+                and 0 <= offsets[0] <= offsets[1] <= data) or bad_shape(shape):
+            wf.problem = f"malformed safetensors header: tensor {str(name)[:80]!r} has no valid dtype, shape and offsets"
+            return wf
+        tensors[name] = (t["dtype"], shape)
+    _tensor_stats(wf, list(tensors.values()))
+    wf.metadata = _short_strings(meta) if isinstance(meta, dict) else {}
     return wf
 
 
@@ -354,9 +395,9 @@ def _gguf(entry: FileEntry, wf: WeightFile) -> WeightFile:
 
     wf.format = "gguf"
     try:
-        with headers.mapped(entry.local) as buf:  # type: ignore[arg-type]
+        with _bytes_of(entry) as buf:
             head = headers.parse_gguf(buf, set(GGUF_FIELDS),
-                                      (".context_length", ".expert_count", ".expert_used_count"))
+                                      (".context_length", ".expert_count", ".expert_used_count"), size=entry.size)
     except headers.HeaderError as exc:
         wf.problem = f"malformed GGUF file: {exc}"
         return wf
@@ -377,13 +418,30 @@ def _gguf(entry: FileEntry, wf: WeightFile) -> WeightFile:
     return wf
 
 
+MEMBER_READ_LIMIT = 64 << 20  # of a GGUF or ONNX member of an archive: the bytes read to parse it
+
+
+@contextmanager
+def _bytes_of(entry: FileEntry) -> Iterator[memoryview | bytes]:
+    """A local file mapped (pages read only where a reader looks), or the first MEMBER_READ_LIMIT
+    bytes of an archive member (a longer GGUF header is reported as past what was read)."""
+    if entry.local is not None:
+        with headers.mapped(entry.local) as buf:
+            yield buf
+    else:
+        yield read_head(entry, min(entry.size, MEMBER_READ_LIMIT))
+
+
 def _onnx(entry: FileEntry, wf: WeightFile) -> WeightFile:
     wf.format = "onnx"
     if entry.size > ONNX_PARSE_LIMIT:
         wf.detail = f"not parsed: ONNX has no separate header and the file is over {ONNX_PARSE_LIMIT >> 20} MiB"
         return wf
     try:
-        with headers.mapped(entry.local) as buf:  # type: ignore[arg-type]
+        if entry.local is None and entry.size > MEMBER_READ_LIMIT:
+            wf.detail = f"not parsed: an archive member over {MEMBER_READ_LIMIT >> 20} MiB is not read whole"
+            return wf
+        with _bytes_of(entry) as buf:
             headers.count_onnx(buf)
     except headers.HeaderError as exc:
         wf.problem = f"malformed ONNX file: {exc}"
@@ -395,7 +453,8 @@ def _onnx(entry: FileEntry, wf: WeightFile) -> WeightFile:
         import onnx
         from google.protobuf.message import DecodeError
 
-        model = onnx.load_model(str(entry.local), load_external_data=False)
+        model = (onnx.load_model(str(entry.local), load_external_data=False) if entry.local is not None
+                 else onnx.load_model_from_string(read_head(entry, entry.size)))
         tensors = [(onnx.TensorProto.DataType.Name(t.data_type), list(t.dims), t.name) for t in model.graph.initializer]
         wf.metadata = {"producer": model.producer_name[:500],
                        "opset": max((o.version for o in model.opset_import), default=0)}

@@ -36,7 +36,7 @@ def _props(pairs: list[tuple[str, object]]) -> list:
 def _evidence(locations) -> object | None:
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 
-    occ = [Occurrence(location=loc.path, line=loc.line,
+    occ = [Occurrence(location=loc.file, line=loc.line,
                       additional_context=f"field {loc.field}" if loc.field else None) for loc in locations]
     return ComponentEvidence(occurrences=occ) if occ else None
 

@@ -6,13 +6,26 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
+from ..errors import InputError
+from ..evidence.files import FileEntry
+
 CHUNK = 4 * 1024 * 1024
 Advance = Callable[[int], None]  # told how many bytes were just read
 
 
-def sha256(path: Path, advance: Advance | None = None) -> str:
+def sha256(source: Path | FileEntry, advance: Advance | None = None) -> str:
+    """Of a file, or of a file entry (an archive member is read in place, through its archive)."""
+    if isinstance(source, FileEntry):
+        if source.member is not None:
+            try:
+                return source.member.sha256(advance)
+            except OSError as exc:
+                raise InputError(source.location, f"cannot hash: {exc}") from None
+        if source.local is None:
+            raise OSError(f"{source.rel} is only listed remotely")
+        source = source.local
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with source.open("rb") as f:
         while True:
             block = f.read(CHUNK)
             if not block:

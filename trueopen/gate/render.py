@@ -20,6 +20,7 @@ def shown(loc: Location) -> str:
             parts = p.parts
             if "catalog" in parts and parts[parts.index("catalog") - 1:][0] == "trueopen":
                 path = "/".join(parts[parts.index("catalog") - 1:])
+    path += f"!/{loc.member}" if loc.member else ""
     return path + (f":{loc.line}" if loc.line else "") + (f" [{loc.field}]" if loc.field else "")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..assessment import Assessment
+from ..evidence.files import FileEntry, read_head
 from ..licenses.rights import weights_license
 
 if TYPE_CHECKING:
@@ -20,14 +21,22 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Location:
-    """A file (absolute, or a URL for remote sources) and, when known, the line and field."""
+    """A file (absolute, or a URL for remote sources) and, when known, the line and field. A member
+    of an archive is the archive's path plus `member`, its path inside: shown `model.zip!/dir/LICENSE`."""
 
     path: str
     line: int | None = None
     field: str | None = None
+    member: str | None = None
+    source: str | None = None  # a catalog fact's source URL (the file itself is inside trueopen)
+    as_of: str | None = None
+
+    @property
+    def file(self) -> str:
+        return self.path + (f"!/{self.member}" if self.member else "")
 
     def __str__(self) -> str:
-        return self.path + (f":{self.line}" if self.line else "") + (f" [{self.field}]" if self.field else "")
+        return self.file + (f":{self.line}" if self.line else "") + (f" [{self.field}]" if self.field else "")
 
 
 @dataclass
@@ -37,7 +46,7 @@ class Subject:
     query: str  # what the user typed
     assessment: Assessment
     audit: "Audit | None" = None
-    local: dict[str, Path] = field(default_factory=dict)  # an audited source's files on disk, by path in it
+    local: dict[str, FileEntry] = field(default_factory=dict)  # an audited source's readable files, by path in it
     license_at: list[Location] = field(default_factory=list)
     entry_at: Location | None = None  # the catalog file (its id line) or the audited card / folder
 
@@ -54,17 +63,19 @@ class Subject:
         itself when it is a card field, a catalog entry, or the clause cannot be found."""
         if loc is None or not clause or loc.field or self.audit is None or "://" in loc.path:
             return loc
-        try:
-            with open(loc.path, encoding="utf-8", errors="replace") as fh:
-                text = fh.read(TEXT_LIMIT)
-        except OSError:
+        entry = next((e for e in self.local.values() if self.where(e.rel).file == loc.file), None)
+        if entry is None:
             return loc
+        text = read_head(entry, TEXT_LIMIT).decode("utf-8", errors="replace")
         line = clause_line(text, clause)
-        return Location(loc.path, line) if line else loc
+        return Location(loc.path, line, member=loc.member) if line else loc
 
     def where(self, rel: str, line: int | None = None, field_name: str | None = None) -> Location:
-        """A file of the audited source as a Location."""
-        return Location(str(self.local.get(rel, rel)), line, field_name)
+        """A file of the audited source as a Location (an archive member: the archive and the member)."""
+        entry = self.local.get(rel)
+        if entry is not None and entry.member is not None:
+            return Location(str(entry.member.archive_path), line, field_name, entry.member.name)
+        return Location(str(entry.local) if entry is not None and entry.local is not None else rel, line, field_name)
 
 
 TEXT_LIMIT = 1024 * 1024
@@ -116,15 +127,21 @@ def from_catalog(query: str, assessment: Assessment) -> Subject:
     except OSError:
         text = ""
     id_line, lic_line = catalog_lines(text, subject.license)
-    subject.entry_at = Location(str(path), id_line, "id")
+    entry_src = release.sources.get("hf") or release.sources.get("repo") or next(iter(release.sources.values()), None)
+    lic_src = release.sources.get("license") or entry_src
+    subject.entry_at = Location(str(path), id_line, "id", **_source(entry_src))
     if lic_line is not None:
-        subject.license_at = [Location(str(path), lic_line, "license")]
+        subject.license_at = [Location(str(path), lic_line, "license", **_source(lic_src))]
     return subject
+
+
+def _source(src) -> dict:
+    return {"source": src.url, "as_of": src.as_of.isoformat()} if src is not None else {}
 
 
 def from_audit(query: str, assessment: Assessment, audit: "Audit") -> Subject:
     snap = audit.snapshot
-    local = {f.rel: f.local for f in snap.listing.files if f.local is not None}
+    local = {f.rel: f for f in snap.listing.files if f.readable}
     subject = Subject(query, assessment, audit, local)
     fact = audit.facts.get("weights_license")
     if fact is not None:
@@ -132,6 +149,8 @@ def from_audit(query: str, assessment: Assessment, audit: "Audit") -> Subject:
     card = audit.card
     if card is not None and card.path in local:
         subject.entry_at = subject.where(card.path, 1)
+    elif snap.kind == "archive":
+        subject.entry_at = Location(str(Path(snap.spec).expanduser()))
     else:
         subject.entry_at = Location(str(snap.root) if snap.root is not None else snap.url)
     return subject
