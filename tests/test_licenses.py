@@ -110,6 +110,7 @@ def test_fast_digest_equals_the_word_digest(scancode_licenses):
     for t in texts:
         norm = words.normalise(t)
         assert words.text_digest(norm) == words.digest(words.WORD.findall(norm)), t[:60]
+        assert words.word_bytes(norm) == [w.encode() for w in words.WORD.findall(norm)], t[:60]
 
 
 def test_corpus_license_texts_are_identified(scancode_licenses):

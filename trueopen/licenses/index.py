@@ -36,39 +36,42 @@ class Index:
     post_docs: np.ndarray  # int32
 
 
-def build(docs) -> Index:
-    docs = list(docs)
-    sizes = np.array([len(d.shingles) for d in docs], dtype=np.int64)
-    flat = np.concatenate([d.shingles for d in docs]) if docs else np.zeros(0, np.uint64)
-    owner = np.repeat(np.arange(len(docs), dtype=np.int32), sizes)
-    order = np.argsort(flat, kind="stable")
-    keys, counts = np.unique(flat[order], return_counts=True)
+def build(c: corpus.Corpus) -> Index:
+    """Postings from the corpus's flat shingles (each document's sorted distinct, in document order).
+
+    A stable sort keeps a shingle's documents in document order; it is fast because the input is
+    already made of sorted runs, one per document.
+    """
+    order = np.argsort(c.shingles, kind="stable")
+    flat = c.shingles[order]
+    first = np.ones(len(flat), dtype=bool)
+    first[1:] = flat[1:] != flat[:-1]
     ids: dict[str, int] = {}
     return Index(
-        expressions=[d.expression for d in docs],
-        expression_ids=np.array([ids.setdefault(d.expression, len(ids)) for d in docs], dtype=np.int32),
-        kinds=[d.kind for d in docs],
-        origins=[d.origin for d in docs],
-        n_words=np.array([d.n_words for d in docs], dtype=np.int32),
-        sizes=sizes,
-        keys=keys,
-        key_starts=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-        post_docs=owner[order],
+        expressions=c.expressions,
+        expression_ids=np.array([ids.setdefault(e, len(ids)) for e in c.expressions], dtype=np.int32),
+        kinds=c.kinds,
+        origins=c.origins,
+        n_words=c.n_words,
+        sizes=np.bincount(c.owners, minlength=len(c.expressions)).astype(np.int64),
+        keys=flat[first],
+        key_starts=np.append(np.flatnonzero(first), len(flat)).astype(np.int64),
+        post_docs=c.owners[order],
     )
 
 
 _ARRAYS = ("expression_ids", "n_words", "sizes", "keys", "key_starts", "post_docs")
 
 
-def save(index: Index, docs: list, folder: Path) -> Path:
+def save(index: Index, c: corpus.Corpus, folder: Path) -> Path:
     """Write to a temporary folder, then rename: a reader never sees half an index.
     Returns the folder that holds the index (another process's, if it finished first)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     for name in _ARRAYS:
         np.save(tmp / f"{name}.npy", getattr(index, name))
-    verbatim.write(tmp / verbatim.FILE,
-                   ((d.digest, d.n_words, d.expression, d.kind, d.origin, d.fingerprint) for d in docs))
+    verbatim.write(tmp / verbatim.FILE, zip(c.digests, c.n_words.tolist(), c.expressions, c.kinds, c.origins,
+                                            c.decisive))
     meta = {"expressions": index.expressions, "kinds": index.kinds, "origins": index.origins}
     (tmp / "docs.json").write_text(json.dumps(meta), encoding="utf-8")  # written last: marks a whole index
     try:
@@ -94,9 +97,7 @@ def built() -> Path:
     if (folder / "docs.json").is_file() and (folder / verbatim.FILE).is_file():
         return folder
     shutil.rmtree(folder, ignore_errors=True)  # damaged: rebuild
-    # Our fingerprints first: where a generic ScanCode rule has the same text, the matcher's ties
-    # go to the lower document number, so the specific AI license wins.
-    docs = [*corpus.fingerprint_docs(), *corpus.scancode_docs()]
+    docs = corpus.reference_corpus()
     index = build(docs)
     try:
         saved = save(index, docs, folder)

@@ -35,12 +35,28 @@ def digest(words: list[str]) -> str:
 # whitespace after this gives exactly WORD's words, several times faster than the regex.
 _ASCII_WORDS = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256))
 
+_UTF8_WORDS = _ASCII_WORDS[:128] + bytes(range(128, 256))  # the bytes of non-ASCII characters kept
+
+
+def word_bytes(norm: str) -> list[bytes]:
+    """A normalised text's words as UTF-8 bytes, what digests and token hashes are taken of.
+
+    Equal to WORD's words, encoded: every character WORD does not match becomes a space, then the
+    text is split on spaces. In UTF-8 a character's bytes are found only where it stands, so a
+    non-ASCII one is replaced as a byte string.
+    """
+    if norm.isascii():
+        return norm.encode("ascii").translate(_ASCII_WORDS).split()
+    raw = norm.encode("utf-8").translate(_UTF8_WORDS)
+    for c in set(norm):
+        if not c.isascii() and not WORD.match(c):
+            raw = raw.replace(c.encode("utf-8"), b" ")
+    return raw.split()
+
 
 def text_digest(norm: str) -> str:
     """`digest` of a normalised text's words, the key every verbatim lookup computes."""
-    if norm.isascii():
-        return hashlib.sha256(b" ".join(norm.encode("ascii").translate(_ASCII_WORDS).split())).hexdigest()
-    return digest(WORD.findall(norm))
+    return hashlib.sha256(b" ".join(word_bytes(norm))).hexdigest()
 
 
 def span_lines(norm: str) -> tuple[int, int] | None:
