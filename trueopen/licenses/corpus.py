@@ -176,7 +176,8 @@ def fingerprints() -> tuple[Fingerprint, ...]:
     )
 
 
-def reference_corpus(progress: Callable[[int], None] | None = None) -> Corpus:
+def reference_corpus(files: list[tuple[str, str]] | None = None,
+                     progress: Callable[[int], None] | None = None) -> Corpus:
     """Our fingerprints first, then ScanCode's texts and rules: where a generic ScanCode rule has
     the same text, the matcher's ties go to the lower document number, so the specific AI license
     wins. Texts shorter than one shingle are left out: no match could rest on them."""
@@ -185,7 +186,7 @@ def reference_corpus(progress: Callable[[int], None] | None = None) -> Corpus:
     for fp in fps:
         expressions.append(fp.key), kinds.append("text"), origins.append(f"fingerprint of {fp.url}")
         n_words.append(fp.n_words), digests.append(fp.sha256), decisive.append(True)
-    for expression, kind, origin, text in scancode_texts(scancode_files(), progress):
+    for expression, kind, origin, text in scancode_texts(scancode_files() if files is None else files, progress):
         ws = words.word_bytes(words.normalise(text))
         if len(ws) < SHINGLE:
             continue

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, corpus, verbatim
+from . import cache, corpus, progress, verbatim
 
 
 @dataclass(frozen=True)
@@ -97,15 +97,23 @@ def built() -> Path:
     if (folder / "docs.json").is_file() and (folder / verbatim.FILE).is_file():
         return folder
     shutil.rmtree(folder, ignore_errors=True)  # damaged: rebuild
-    docs = corpus.reference_corpus()
-    index = build(docs)
-    try:
-        saved = save(index, docs, folder)
-        _remove_stale(saved)
-        return saved
-    except OSError:
-        scratch = Path(tempfile.mkdtemp(prefix="trueopen-license-index-"))
-        return save(index, docs, scratch / "index")
+    files = corpus.scancode_files()
+    n = len(files)  # progress steps: one per file read, then a share for each later stage
+    what = f"the license index from {cache.CORPUS_DIST} {cache.corpus_version()}"
+    with progress.Building(what, n + n // 3, progress.expected_seconds(folder.parent)) as report:
+        docs = corpus.reference_corpus(files, report.advance)
+        report.advance(n // 6)
+        index = build(docs)
+        report.advance(n // 9)
+        try:
+            saved = save(index, docs, folder)
+            _remove_stale(saved)
+        except OSError:
+            scratch = Path(tempfile.mkdtemp(prefix="trueopen-license-index-"))
+            saved = save(index, docs, scratch / "index")
+        report.advance(n // 3 - n // 6 - n // 9)
+    progress.remember(folder.parent, report.seconds)
+    return saved
 
 
 @lru_cache(maxsize=1)
