@@ -23,7 +23,8 @@ from . import cache, corpus, progress, verbatim
 
 @dataclass(frozen=True)
 class Index:
-    """Postings: for each distinct shingle of the corpus, the documents that hold it."""
+    """Postings: for each distinct shingle of the corpus, the documents that hold it; and the other
+    way round, each document's shingles, so that a candidate's are found without the postings."""
 
     expressions: list[str]  # per document
     expression_ids: np.ndarray  # int32 per document: equal for equal expressions
@@ -34,6 +35,8 @@ class Index:
     keys: np.ndarray  # uint64, every distinct shingle, sorted
     key_starts: np.ndarray  # int64, shingle keys[k] is held by post_docs[key_starts[k]:key_starts[k+1]]
     post_docs: np.ndarray  # int32
+    doc_starts: np.ndarray  # int64 per document and one more: document d holds
+    doc_keys: np.ndarray  # int32, the shingles doc_keys[doc_starts[d]:doc_starts[d+1]], as sorted indexes of keys
 
 
 def build(c: corpus.Corpus) -> Index:
@@ -46,6 +49,9 @@ def build(c: corpus.Corpus) -> Index:
     flat = c.shingles[order]
     first = np.ones(len(flat), dtype=bool)
     first[1:] = flat[1:] != flat[:-1]
+    doc_keys = np.empty(len(flat), dtype=np.int32)
+    doc_keys[order] = np.cumsum(first) - 1
+    sizes = np.bincount(c.owners, minlength=len(c.expressions)).astype(np.int64)
     ids: dict[str, int] = {}
     return Index(
         expressions=c.expressions,
@@ -53,14 +59,16 @@ def build(c: corpus.Corpus) -> Index:
         kinds=c.kinds,
         origins=c.origins,
         n_words=c.n_words,
-        sizes=np.bincount(c.owners, minlength=len(c.expressions)).astype(np.int64),
+        sizes=sizes,
         keys=flat[first],
         key_starts=np.append(np.flatnonzero(first), len(flat)).astype(np.int64),
         post_docs=c.owners[order],
+        doc_starts=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        doc_keys=doc_keys,
     )
 
 
-_ARRAYS = ("expression_ids", "n_words", "sizes", "keys", "key_starts", "post_docs")
+_ARRAYS = ("expression_ids", "n_words", "sizes", "keys", "key_starts", "post_docs", "doc_starts", "doc_keys")
 
 
 def save(index: Index, c: corpus.Corpus, folder: Path) -> Path:
