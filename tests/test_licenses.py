@@ -110,6 +110,7 @@ def test_fast_digest_equals_the_word_digest(scancode_licenses):
     for t in texts:
         norm = words.normalise(t)
         assert words.text_digest(norm) == words.digest(words.WORD.findall(norm)), t[:60]
+        assert words.word_bytes(norm) == [w.encode() for w in words.WORD.findall(norm)], t[:60]
 
 
 def test_corpus_license_texts_are_identified(scancode_licenses):
@@ -376,3 +377,40 @@ def test_front_matter_field_spans():
              "extra_gated_prompt: \"a\\\n  \\ b\"\n\nextra_gated_fields:\n  Country: country")
     assert identify.field_spans(front) == {"language": (2, 4), "license": (5, 5), "model-index": (6, 8),
                                            "extra_gated_prompt": (9, 10), "extra_gated_fields": (12, 13)}
+
+
+def test_first_run_says_on_stderr_that_it_builds_the_index(cli, tmp_path, scancode_licenses):
+    """With an empty cache, `license` builds the index (once: the second run reuses it), says so
+    in one line on stderr with the corpus version and the times, and keeps stdout pure JSON."""
+    import re
+
+    from trueopen.licenses import cache, progress
+
+    lic = tmp_path / "LICENSE"
+    lic.write_text(license_body(scancode_licenses / "bsd-new.LICENSE"), encoding="utf-8")
+    env = {"TRUEOPEN_CACHE": str(tmp_path / "cache")}
+    first = cli("license", str(lic), "--format", "json", env=env)
+    assert first.code == 0, first.err
+    notice = re.fullmatch(r"building the license index from licensedcode-data (\S+) \(first run, ~(\d+) s\)\.\.\. "
+                          r"done in (\d+\.\d) s\n", first.err)
+    assert notice, first.err
+    assert notice[1] == cache.corpus_version() and int(notice[2]) == progress.DEFAULT_SECONDS
+    assert [(f["key"], f["match"]) for f in first.json()] == [("BSD-3-Clause", "exact")]
+    # the build's time is kept and becomes the next estimate
+    assert progress.expected_seconds(tmp_path / "cache") == max(1, round(float(notice[3])))
+    again = cli("license", str(lic), "--format", "json", env=env)
+    assert again.code == 0 and again.err == "" and again.json() == first.json()
+
+
+def test_build_notice_on_a_closed_stderr_does_not_fail_the_build(tmp_path):
+    import io
+
+    from trueopen.licenses import progress
+
+    stream = io.StringIO()
+    stream.close()
+    with progress.Building("the license index", 10, 3, stream) as report:
+        report.advance(10)
+    assert progress.expected_seconds(tmp_path) == progress.DEFAULT_SECONDS  # nothing kept yet
+    progress.remember(tmp_path, 7.6)
+    assert progress.expected_seconds(tmp_path) == 8

@@ -38,11 +38,8 @@ def license_(
             stdin_text = text_of(read_stdin(4 * 1024 * 1024, "a license text"))
         except TrueopenError as exc:
             fail(str(exc))
-    if sys.stderr.isatty():
-        from ..licenses import cache
-
-        first = "" if cache.index_ready() else "building the license index, once (about 10 s); "
-        err.print(f"{first}matching license texts...", style="dim", end="\r", highlight=False)
+    if sys.stderr.isatty():  # a first run's index build shows its own bar and time (licenses/progress.py)
+        err.print("matching license texts...", style="dim", end="\r", highlight=False)
     problems: list[str] = []
     try:
         found = identify.identify(target, stdin_text, problems)

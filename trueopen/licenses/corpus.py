@@ -9,18 +9,21 @@ shingle hashes and short titles, never the texts).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
 from ..errors import TrueopenError
 from . import cache, words
-from .fingerprint import text_shingles
+from .fingerprint import many_shingles
+from .words import SHINGLE
 
 DIST = cache.CORPUS_DIST
 
@@ -36,16 +39,21 @@ class License:
 
 
 @dataclass(frozen=True)
-class RefDoc:
-    """A reference text reduced to its fingerprint, labelled with what it is evidence of."""
+class Corpus:
+    """Every reference document reduced to its fingerprint, labelled with what it is evidence of.
 
-    expression: str  # ScanCode keys, e.g. "mit OR apache-2.0", or a trueopen key for fingerprints
-    kind: str  # text | notice | reference
-    origin: str  # where it came from, for humans
-    shingles: np.ndarray  # sorted distinct uint64
-    n_words: int
-    digest: str  # words.digest of the text: finds verbatim copies without matching
-    fingerprint: bool = False  # one of ours, labelled with a specific AI license
+    Per document: lists and arrays in document order. Shingles: flat, each document's sorted
+    distinct shingles in turn, `owners` naming the document of each.
+    """
+
+    expressions: list[str]  # ScanCode keys, e.g. "mit OR apache-2.0", or a trueopen key for fingerprints
+    kinds: list[str]  # text | notice | reference
+    origins: list[str]  # where it came from, for humans
+    n_words: np.ndarray  # int32
+    digests: list[str]  # words.digest of the text: finds verbatim copies without matching
+    decisive: list[bool]  # one of our fingerprints, labelled with a specific AI license
+    shingles: np.ndarray  # uint64
+    owners: np.ndarray  # int32
 
 
 def data_dir() -> Path:
@@ -54,11 +62,6 @@ def data_dir() -> Path:
     except metadata.PackageNotFoundError:
         raise TrueopenError(f"the {DIST} package is not installed; reinstall trueopen (pip install trueopen)") from None
     return Path(str(dist.locate_file("licensedcode/data")))
-
-
-def reference_doc(expression: str, kind: str, origin: str, text: str) -> RefDoc | None:
-    sh, n = text_shingles(text)
-    return RefDoc(expression, kind, origin, sh, n, words.digest(words.split(text))) if len(sh) else None
 
 
 def _split(raw: str) -> tuple[dict[str, str], str]:
@@ -96,7 +99,8 @@ def licenses() -> dict[str, License]:
 
 
 def _rule_kind(meta: dict[str, str]) -> str | None:
-    if any(meta.get(f) == "yes" for f in ("is_false_positive", "is_deprecated", "is_license_intro", "is_license_clue")):
+    if "yes" in (meta.get("is_false_positive"), meta.get("is_deprecated"), meta.get("is_license_intro"),
+                 meta.get("is_license_clue")):
         return None
     if meta.get("is_license_text") == "yes":
         return "text"
@@ -105,24 +109,43 @@ def _rule_kind(meta: dict[str, str]) -> str | None:
     return "reference"
 
 
-def scancode_docs() -> Iterator[RefDoc]:
+def scancode_files() -> list[tuple[str, str]]:
+    """(folder, file name) of every license text and rule, licenses first, each in name order."""
     base = data_dir()
-    for path in sorted((base / "licenses").glob("*.LICENSE")):
-        meta, text = _split(path.read_text(encoding="utf-8", errors="replace"))
-        if meta.get("is_deprecated") == "yes" or not text.strip():
-            continue
-        doc = reference_doc(meta.get("key", path.stem), "text", f"licensedcode/data/licenses/{path.name}", text)
-        if doc:
-            yield doc
-    for path in sorted((base / "rules").glob("*.RULE")):
-        meta, text = _split(path.read_text(encoding="utf-8", errors="replace"))
-        kind = _rule_kind(meta)
-        expr = meta.get("license_expression")
-        if kind is None or not expr:
-            continue
-        doc = reference_doc(expr, kind, f"licensedcode/data/rules/{path.name}", text)
-        if doc:
-            yield doc
+    out = []
+    for folder, suffix in (("licenses", ".LICENSE"), ("rules", ".RULE")):
+        names = sorted(n for n in os.listdir(base / folder) if n.endswith(suffix) and not n.startswith("."))
+        out += [(folder, n) for n in names]
+    return out
+
+
+def _read(path: str) -> str:
+    """A corpus file as text mode would read it (newlines made \\n)."""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def scancode_texts(files: list[tuple[str, str]], progress: Callable[[int], None] | None = None,
+                   every: int = 500) -> Iterator[tuple[str, str, str, str]]:
+    """(expression, kind, origin, text) of each usable file of `files` (scancode_files());
+    `progress(n)` is told every `every` files read."""
+    base = str(data_dir())
+    for i, (folder, name) in enumerate(files, 1):
+        if progress and i % every == 0:
+            progress(every)
+        meta, text = _split(_read(os.path.join(base, folder, name)))
+        if folder == "licenses":
+            if meta.get("is_deprecated") == "yes" or not text.strip():
+                continue
+            yield meta.get("key", name[: -len(".LICENSE")]), "text", f"licensedcode/data/licenses/{name}", text
+        else:
+            kind = _rule_kind(meta)
+            expr = meta.get("license_expression")
+            if kind is not None and expr:
+                yield expr, kind, f"licensedcode/data/rules/{name}", text
+    if progress:
+        progress(len(files) % every)
 
 
 @dataclass(frozen=True)
@@ -153,6 +176,28 @@ def fingerprints() -> tuple[Fingerprint, ...]:
     )
 
 
-def fingerprint_docs() -> Iterator[RefDoc]:
-    for fp in fingerprints():
-        yield RefDoc(fp.key, "text", f"fingerprint of {fp.url}", fp.shingles, fp.n_words, fp.sha256, True)
+def reference_corpus(files: list[tuple[str, str]] | None = None,
+                     progress: Callable[[int], None] | None = None) -> Corpus:
+    """Our fingerprints first, then ScanCode's texts and rules: where a generic ScanCode rule has
+    the same text, the matcher's ties go to the lower document number, so the specific AI license
+    wins. Texts shorter than one shingle are left out: no match could rest on them."""
+    expressions, kinds, origins, n_words, digests, decisive, word_lists = [], [], [], [], [], [], []
+    fps = fingerprints()
+    for fp in fps:
+        expressions.append(fp.key), kinds.append("text"), origins.append(f"fingerprint of {fp.url}")
+        n_words.append(fp.n_words), digests.append(fp.sha256), decisive.append(True)
+    for expression, kind, origin, text in scancode_texts(scancode_files() if files is None else files, progress):
+        ws = words.word_bytes(words.normalise(text))
+        if len(ws) < SHINGLE:
+            continue
+        expressions.append(expression), kinds.append(kind), origins.append(origin)
+        n_words.append(len(ws)), digests.append(hashlib.sha256(b" ".join(ws)).hexdigest()), decisive.append(False)
+        word_lists.append(ws)
+    sh, owners = many_shingles(word_lists)
+    fp_sh = [np.unique(fp.shingles) for fp in fps]
+    return Corpus(
+        expressions, kinds, origins, np.array(n_words, dtype=np.int32), digests, decisive,
+        shingles=np.concatenate([*fp_sh, sh]),
+        owners=np.concatenate([np.repeat(np.arange(len(fps), dtype=np.int32), [len(x) for x in fp_sh]),
+                               owners + np.int32(len(fps))]),
+    )

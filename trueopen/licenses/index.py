@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, corpus, verbatim
+from . import cache, corpus, progress, verbatim
 
 
 @dataclass(frozen=True)
 class Index:
-    """Postings: for each distinct shingle of the corpus, the documents that hold it."""
+    """Postings: for each distinct shingle of the corpus, the documents that hold it; and the other
+    way round, each document's shingles, so that a candidate's are found without the postings."""
 
     expressions: list[str]  # per document
     expression_ids: np.ndarray  # int32 per document: equal for equal expressions
@@ -34,41 +35,51 @@ class Index:
     keys: np.ndarray  # uint64, every distinct shingle, sorted
     key_starts: np.ndarray  # int64, shingle keys[k] is held by post_docs[key_starts[k]:key_starts[k+1]]
     post_docs: np.ndarray  # int32
+    doc_starts: np.ndarray  # int64 per document and one more: document d holds
+    doc_keys: np.ndarray  # int32, the shingles doc_keys[doc_starts[d]:doc_starts[d+1]], as sorted indexes of keys
 
 
-def build(docs) -> Index:
-    docs = list(docs)
-    sizes = np.array([len(d.shingles) for d in docs], dtype=np.int64)
-    flat = np.concatenate([d.shingles for d in docs]) if docs else np.zeros(0, np.uint64)
-    owner = np.repeat(np.arange(len(docs), dtype=np.int32), sizes)
-    order = np.argsort(flat, kind="stable")
-    keys, counts = np.unique(flat[order], return_counts=True)
+def build(c: corpus.Corpus) -> Index:
+    """Postings from the corpus's flat shingles (each document's sorted distinct, in document order).
+
+    A stable sort keeps a shingle's documents in document order; it is fast because the input is
+    already made of sorted runs, one per document.
+    """
+    order = np.argsort(c.shingles, kind="stable")
+    flat = c.shingles[order]
+    first = np.ones(len(flat), dtype=bool)
+    first[1:] = flat[1:] != flat[:-1]
+    doc_keys = np.empty(len(flat), dtype=np.int32)
+    doc_keys[order] = np.cumsum(first) - 1
+    sizes = np.bincount(c.owners, minlength=len(c.expressions)).astype(np.int64)
     ids: dict[str, int] = {}
     return Index(
-        expressions=[d.expression for d in docs],
-        expression_ids=np.array([ids.setdefault(d.expression, len(ids)) for d in docs], dtype=np.int32),
-        kinds=[d.kind for d in docs],
-        origins=[d.origin for d in docs],
-        n_words=np.array([d.n_words for d in docs], dtype=np.int32),
+        expressions=c.expressions,
+        expression_ids=np.array([ids.setdefault(e, len(ids)) for e in c.expressions], dtype=np.int32),
+        kinds=c.kinds,
+        origins=c.origins,
+        n_words=c.n_words,
         sizes=sizes,
-        keys=keys,
-        key_starts=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-        post_docs=owner[order],
+        keys=flat[first],
+        key_starts=np.append(np.flatnonzero(first), len(flat)).astype(np.int64),
+        post_docs=c.owners[order],
+        doc_starts=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        doc_keys=doc_keys,
     )
 
 
-_ARRAYS = ("expression_ids", "n_words", "sizes", "keys", "key_starts", "post_docs")
+_ARRAYS = ("expression_ids", "n_words", "sizes", "keys", "key_starts", "post_docs", "doc_starts", "doc_keys")
 
 
-def save(index: Index, docs: list, folder: Path) -> Path:
+def save(index: Index, c: corpus.Corpus, folder: Path) -> Path:
     """Write to a temporary folder, then rename: a reader never sees half an index.
     Returns the folder that holds the index (another process's, if it finished first)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     for name in _ARRAYS:
         np.save(tmp / f"{name}.npy", getattr(index, name))
-    verbatim.write(tmp / verbatim.FILE,
-                   ((d.digest, d.n_words, d.expression, d.kind, d.origin, d.fingerprint) for d in docs))
+    verbatim.write(tmp / verbatim.FILE, zip(c.digests, c.n_words.tolist(), c.expressions, c.kinds, c.origins,
+                                            c.decisive))
     meta = {"expressions": index.expressions, "kinds": index.kinds, "origins": index.origins}
     (tmp / "docs.json").write_text(json.dumps(meta), encoding="utf-8")  # written last: marks a whole index
     try:
@@ -94,17 +105,23 @@ def built() -> Path:
     if (folder / "docs.json").is_file() and (folder / verbatim.FILE).is_file():
         return folder
     shutil.rmtree(folder, ignore_errors=True)  # damaged: rebuild
-    # Our fingerprints first: where a generic ScanCode rule has the same text, the matcher's ties
-    # go to the lower document number, so the specific AI license wins.
-    docs = [*corpus.fingerprint_docs(), *corpus.scancode_docs()]
-    index = build(docs)
-    try:
-        saved = save(index, docs, folder)
-        _remove_stale(saved)
-        return saved
-    except OSError:
-        scratch = Path(tempfile.mkdtemp(prefix="trueopen-license-index-"))
-        return save(index, docs, scratch / "index")
+    files = corpus.scancode_files()
+    n = len(files)  # progress steps: one per file read, then a share for each later stage
+    what = f"the license index from {cache.CORPUS_DIST} {cache.corpus_version()}"
+    with progress.Building(what, n + n // 3, progress.expected_seconds(folder.parent)) as report:
+        docs = corpus.reference_corpus(files, report.advance)
+        report.advance(n // 6)
+        index = build(docs)
+        report.advance(n // 9)
+        try:
+            saved = save(index, docs, folder)
+            _remove_stale(saved)
+        except OSError:
+            scratch = Path(tempfile.mkdtemp(prefix="trueopen-license-index-"))
+            saved = save(index, docs, scratch / "index")
+        report.advance(n // 3 - n // 6 - n // 9)
+    progress.remember(folder.parent, report.seconds)
+    return saved
 
 
 @lru_cache(maxsize=1)

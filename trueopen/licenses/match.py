@@ -44,8 +44,7 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
     hits = np.where(held, key_starts[at + 1] - key_starts[at], 0)
     if not hits.any():
         return []
-    # One row per (shingle of the text, document holding it).
-    row_shingle = np.repeat(np.flatnonzero(held), hits[held])
+    # Every posting of the text's shingles, counted per document.
     row_doc = np.asarray(index.post_docs)[_ranges(key_starts[at[held]], hits[held])]
     found = np.bincount(row_doc, minlength=len(index.expressions))
     sizes = np.asarray(index.sizes)
@@ -54,24 +53,29 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
     if not len(eligible):
         return []
     top = _best_per_expression(index, eligible, found, sizes)
-    masks = dict(zip(top, _members(top, len(index.expressions), row_doc, row_shingle, len(uq))[:, inv]))
+    members = _members(index, top, at, held)[:, inv]  # one row per candidate, one column per text shingle
+    top_sizes, top_missing = sizes[top], sizes[top] - found[top]
 
     covered = np.zeros(len(q), dtype=bool)
+    alive = np.ones(len(top), dtype=bool)
     out: list[RawMatch] = []
-    while masks:
-        best, best_score, best_new = None, 0.0, None
-        for d, mask in masks.items():
-            new = mask & ~covered
-            gain = int(new.sum())
-            size = int(sizes[d])
-            score = gain - 0.5 * (size - int(found[d]))  # positive above a third: PARTIAL decides
-            if gain and (best is None or score > best_score or (score == best_score and size > sizes[best])):
-                best, best_score, best_new = d, score, new
-        if best is None or best_score <= 0:
+    while True:
+        # The candidate that explains the most new text while missing the least of itself; on a tie
+        # the larger reference, then the first in `top`'s order.
+        new = members & ~covered
+        gains = new.sum(axis=1)
+        open_ = np.flatnonzero(alive & (gains > 0))
+        if not len(open_):
             break
+        scores = gains[open_] - 0.5 * top_missing[open_]  # positive above a third: PARTIAL decides
+        tied = open_[scores == scores.max()]
+        i = int(tied[np.argmax(top_sizes[tied])])
+        if scores.max() <= 0:
+            break
+        best, best_new = top[i], new[i]
+        alive[i] = False
         cov = float(coverage[best])
         kind = _kind(index, best, cov, best_new)
-        masks.pop(best)
         if kind is None:
             continue
         pos = _main_clusters(np.flatnonzero(best_new))
@@ -83,20 +87,34 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The concatenation of range(s, s + c) for each start and count, without a Python loop."""
+    """The concatenation of range(s, s + c) for each start and count (all c > 0), without a Python
+    loop: a running sum of steps of 1 that jumps to each next start."""
     total = int(counts.sum())
-    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    return np.arange(total, dtype=np.int64) + shift
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    steps = np.ones(total, dtype=np.int64)
+    steps[0] = starts[0]
+    ends = np.cumsum(counts)
+    steps[ends[:-1]] = starts[1:] - (starts[:-1] + counts[:-1] - 1)
+    return np.cumsum(steps)
 
 
-def _members(docs: list[int], n_docs: int, row_doc: np.ndarray, row_shingle: np.ndarray, n_shingles: int) -> np.ndarray:
-    """For each of `docs`, which of the text's distinct shingles it holds (one boolean row each)."""
-    slot = np.full(n_docs, -1, dtype=np.int64)
-    slot[docs] = np.arange(len(docs))
-    s = slot[row_doc]
-    keep = s >= 0
-    out = np.zeros((len(docs), n_shingles), dtype=bool)
-    out[s[keep], row_shingle[keep]] = True
+def _members(index: Index, docs: list[int], at: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """For each of `docs`, which of the text's distinct shingles it holds (one boolean row each).
+
+    Reads only the candidates' own shingles (indexes into `keys`), looked up among the text's
+    (`at[held]`, ascending) in one vectorized search.
+    """
+    ids, cols = at[held], np.flatnonzero(held)
+    doc_starts = np.asarray(index.doc_starts)
+    d = np.asarray(docs, dtype=np.int64)
+    starts, counts = doc_starts[d], doc_starts[d + 1] - doc_starts[d]
+    own = np.asarray(index.doc_keys)[_ranges(starts, counts)]
+    row = np.repeat(np.arange(len(docs)), counts)
+    pos = np.minimum(np.searchsorted(ids, own), len(ids) - 1)
+    hit = ids[pos] == own
+    out = np.zeros((len(docs), len(held)), dtype=bool)
+    out[row[hit], cols[pos[hit]]] = True
     return out
 
 
@@ -125,12 +143,13 @@ def _main_clusters(pos: np.ndarray) -> np.ndarray:
 
 def explained(new: np.ndarray) -> np.ndarray:
     """The text a match explains: its shingles, plus small gaps between them (edits, typos)."""
-    out = new.copy()
     pos = np.flatnonzero(new)
-    for a, b in zip(pos[:-1], pos[1:]):
-        if 1 < b - a <= MAX_GAP:
-            out[a:b] = True
-    return out
+    gap = np.diff(pos)
+    fill = (gap > 1) & (gap <= MAX_GAP)
+    edges = np.zeros(len(new) + 1, dtype=np.int64)
+    np.add.at(edges, pos[:-1][fill], 1)
+    np.add.at(edges, pos[1:][fill], -1)
+    return new | (np.cumsum(edges[:-1]) > 0)
 
 
 def _kind(index: Index, doc: int, cov: float, new: np.ndarray) -> str | None:

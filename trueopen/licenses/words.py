@@ -35,12 +35,35 @@ def digest(words: list[str]) -> str:
 # whitespace after this gives exactly WORD's words, several times faster than the regex.
 _ASCII_WORDS = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256))
 
+_UTF8_WORDS = _ASCII_WORDS[:128] + bytes(range(128, 256))  # the bytes of non-ASCII characters kept
+
+
+def spaced(norm: str) -> bytes:
+    """A normalised text as UTF-8 with every byte of a character WORD does not match made a space:
+    byte for byte as long as the encoded text, so a word's offset is its offset in the text's bytes.
+
+    In UTF-8 a character's bytes are found only where it stands, so a non-ASCII character is
+    replaced as a byte string.
+    """
+    if norm.isascii():
+        return norm.encode("ascii").translate(_ASCII_WORDS)
+    raw = norm.encode("utf-8").translate(_UTF8_WORDS)
+    for c in set(norm):
+        if not c.isascii() and not WORD.match(c):
+            b = c.encode("utf-8")
+            raw = raw.replace(b, b" " * len(b))
+    return raw
+
+
+def word_bytes(norm: str) -> list[bytes]:
+    """A normalised text's words as UTF-8 bytes, what digests and token hashes are taken of:
+    equal to WORD's words, encoded."""
+    return spaced(norm).split()
+
 
 def text_digest(norm: str) -> str:
     """`digest` of a normalised text's words, the key every verbatim lookup computes."""
-    if norm.isascii():
-        return hashlib.sha256(b" ".join(norm.encode("ascii").translate(_ASCII_WORDS).split())).hexdigest()
-    return digest(WORD.findall(norm))
+    return hashlib.sha256(b" ".join(word_bytes(norm))).hexdigest()
 
 
 def span_lines(norm: str) -> tuple[int, int] | None:
