@@ -216,3 +216,16 @@ def test_a_training_hardware_fact_with_an_unknown_level_is_a_one_line_error_nami
     res = cli("validate", str(p))
     assert res.code == 2 and "Traceback" not in res.err, res.err
     assert str(p) in res.err + res.out and "training_hardware" in res.err + res.out
+
+
+def test_the_output_names_the_architecture_grade_as_the_training_hardware(cli):
+    """Terminal and Markdown say what the Index's `architecture` grades; JSON keeps the stable key."""
+    md = cli("show", "llama-2-70b-chat", "--format", "md")
+    assert md.code == 0, md.err
+    row = next(line for line in md.out.splitlines() if line.startswith("| architecture (training hardware) |"))
+    assert "| open |" in row and "Research SuperCluster" in row
+    term = cli("show", "gpt-4")
+    flat = " ".join(term.out.split())
+    assert "architecture (training hardware) closed" in flat and "hardware or training compute" in flat
+    shown = cli("show", "gpt-4", "--format", "json").json()
+    assert shown["osai_index"]["architecture"]["class"] == "closed"
