@@ -99,9 +99,16 @@ def contradictions(a) -> dict[str, str]:
     card = next(c for c in a.mof.components if c.name == "Model card")
     if (a.osai_index["modelcard"].grade != "closed") != (card.status != "missing"):
         found["model card"] = f"MOF {card.status}, Index {a.osai_index['modelcard'].grade}"
+    # the Index's `architecture` is its `hardware_architecture` (training hardware): a grade above closed,
+    # or a training-hardware fact that finds it described, cannot stand beside a document or a summary
+    # that says the training hardware or compute is withheld
     summary = (r.summary or "").lower()
-    if a.osai_index["architecture"].grade == "open" and "withhold" in summary and "architecture" in summary:
-        found["architecture withheld"] = a.osai_index["architecture"].reason
+    withheld = [d.url for d in r.documentation if "training compute" in d.withholds]
+    if "withhold" in summary and "hardware" in summary:
+        withheld.append("summary")
+    hw = r.training_hardware
+    if withheld and (a.osai_index["architecture"].grade != "closed" or (hw and hw.documented != "none")):
+        found["training hardware withheld"] = f"{a.osai_index['architecture'].reason}; withheld in {withheld}"
     return found
 
 
@@ -149,6 +156,20 @@ def test_a_reason_naming_a_passing_part_is_caught():
     a = assess(_release())
     wrong = replace(a, verdict=replace(a.verdict, reasons=(a.verdict.reasons[0], "Training code is not released.")))
     assert "reason names passing code" in contradictions(wrong)
+
+
+def test_training_hardware_found_described_beside_a_report_that_withholds_it_is_caught():
+    """GPT-4's report withholds the hardware and training compute: its fact says so and the Index's
+    `architecture` (training hardware) is closed; a fact claiming the hardware described would contradict it."""
+    gpt4 = CATALOG["gpt-4"]
+    a = service.assess_release(gpt4, loader.load())
+    assert gpt4.training_hardware.documented == "none" and a.osai_index["architecture"].grade == "closed"
+    assert "training hardware withheld" not in contradictions(a)
+    claimed = gpt4.model_copy(update={"training_hardware": gpt4.training_hardware.model_copy(
+        update={"documented": "comprehensive", "summary": "thousands of GPUs"})})
+    wrong = service.assess_release(claimed, loader.load())
+    assert wrong.osai_index["architecture"].grade == "open"
+    assert "training hardware withheld" in contradictions(wrong)
 
 
 def test_a_license_string_spelled_otherwise_reads_the_same_everywhere():

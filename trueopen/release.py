@@ -181,6 +181,22 @@ class DocLink(_Strict):
         default_factory=list, description="what the document says it leaves out (GPT-4's report: architecture)")
 
 
+HardwareDocumented = Literal["comprehensive", "partial", "none"]
+
+
+class TrainingHardware(_Fact):
+    """What the release's documents say about the hardware it was trained on (the Open Source AI
+    Index's `hardware_architecture`), read from the report, paper or model card, dated.
+
+    comprehensive: the accelerator type, how many (count or device-hours) and how they were put
+    together or for how long (nodes, interconnect, cluster, training time); partial: hardware named
+    short of that (a type alone, or a type and device-hours); none: the documents say nothing on it."""
+
+    documented: HardwareDocumented
+    summary: str = Field(min_length=1, description="in our words, e.g. '2,048 H800 GPUs, interconnect described'")
+    as_of: date
+
+
 class Package(_Fact):
     name: str
     registry: str = "pypi"
@@ -252,6 +268,7 @@ class Release(_Strict):
     package: Package | None = None
     pricing: Pricing | None = None
     architecture: Architecture | None = None
+    training_hardware: TrainingHardware | None = None
     tasks: Tasks | None = None
     benchmarks: list[Benchmark] = Field(default_factory=list)
     listed_in: dict[str, str] = Field(
@@ -290,7 +307,8 @@ class Release(_Strict):
     def _source_refs(self) -> list[tuple[str, str]]:
         refs: list[tuple[str, str]] = []
         for field in ("released", "parameters", "context_length", "base_model", "access",
-                      "training_data", "tuning_data", "package", "pricing", "architecture", "tasks"):
+                      "training_data", "tuning_data", "package", "pricing", "architecture", "training_hardware",
+                      "tasks"):
             value = getattr(self, field)
             if value is not None:
                 refs.append((field, value.source))

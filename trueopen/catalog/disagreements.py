@@ -29,7 +29,7 @@ READINGS = {
     "rlweights": "For a base model we copy the base-weights grade; the Index grades the tuned end model it chose, which may differ in access.",
     "license": "We grade the licenses of the components we list; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses.",
     "code": "We call code documented when a repository is listed; the Index reads the documentation itself and grades its depth.",
-    "architecture": "We grade a paper or archived report as open and a card or blog as partial; the Index grades the depth of what is written, wherever it is.",
+    "architecture": "The Index's parameter is `hardware_architecture`, the hardware used for training. We grade the recorded fact (training hardware described in detail: open; named only in part: partial; nothing said or not recorded: closed); the Index's own files often grade the model's architecture here instead, or a base model's report.",
     "preprint": "We count a preprint or an arXiv technical report; the Index may count other archived reports, or discount a report that covers only part of the system.",
     "paper": "We count only peer-reviewed publications about the release itself; the Index also counts workshop papers, and grades partial a peer-reviewed paper that covers only the base model.",
     "modelcard": "We grade a card as open when the catalog lists evaluation results and training facts; the Index judges the card's contents directly.",
@@ -55,8 +55,9 @@ def _our_source(release: Release, param: str) -> str | None:
         return src(release.access.source) if release.access else None
     if param == "license":
         return src(release.license.source)
-    kinds = {"architecture": ("research-paper", "preprint", "technical-report", "model-card", "blog"),
-             "preprint": ("preprint", "technical-report"), "paper": ("research-paper",),
+    if param == "architecture":
+        return src(release.training_hardware.source) if release.training_hardware else None
+    kinds = {"preprint": ("preprint", "technical-report"), "paper": ("research-paper",),
              "modelcard": ("model-card",), "datasheet": ("datasheet",)}[param]
     docs = release.docs(*kinds)
     return docs[0].url if docs else None
@@ -140,6 +141,9 @@ def _urls(release: Release) -> set[str]:
 def _decide(release: Release, d: IndexDifference, our_source: str | None) -> str:
     if not same_end_model(release):
         return OTHER_END_MODEL.format(end=index_profile(release)["end_model"])
+    if d.parameter == "architecture" and release.training_hardware is None:
+        return ("our source: none yet; what the release's documents say about its training hardware is not "
+                "recorded (to be read and added)")
     theirs = {_norm(u) for u in d.their_evidence}
     if theirs & _urls(release) or not theirs:
         return "the rules: both sides weigh the same sources (see the reading for this parameter)"

@@ -59,6 +59,28 @@ def _base_weights(release: Release) -> Grade:
     return _weights(release)
 
 
+# The Index's `architecture` is its `hardware_architecture`: "Is the hardware architecture used for
+# datasource processing and model training comprehensively documented?" It asks about the training
+# hardware, not the model's architecture (which MOF and our own dimensions read from the documents).
+HARDWARE_GRADE = {"comprehensive": OPEN, "partial": PARTIAL, "none": CLOSED}
+LABELS = {"architecture": "architecture (training hardware)"}
+
+
+def label(param: str) -> str:
+    """The name to show for a parameter: the key, with what the Index means by it where the key misleads."""
+    return LABELS.get(param, param)
+
+
+def _training_hardware(release: Release) -> Grade:
+    hw = release.training_hardware
+    if hw is None:
+        return Grade(CLOSED, "training hardware not recorded")
+    where = release.sources[hw.source].url if hw.source in release.sources else hw.source
+    said = {"comprehensive": "training hardware described", "partial": "training hardware named only in part",
+            "none": "the documents say nothing about the training hardware"}[hw.documented]
+    return Grade(HARDWARE_GRADE[hw.documented], f"{said}: {hw.summary} ({where})")
+
+
 def _weights(release: Release) -> Grade:
     access = release.access
     if access is None:
@@ -121,21 +143,7 @@ def assess(release: Release) -> dict[str, Grade]:
     else:
         g["code"] = Grade(CLOSED, "no code documentation")
 
-    papers = release.docs("research-paper", "preprint", "technical-report")
-    describing = [d for d in papers if "architecture" not in d.withholds]
-    cards = release.docs("model-card", "blog")
-    arch = release.component(C.ARCHITECTURE)
-    if describing:
-        g["architecture"] = Grade(OPEN, f"described in {describing[0].title or describing[0].url}")
-    elif papers and arch is None:
-        g["architecture"] = Grade(CLOSED, f"{papers[0].title or papers[0].url} withholds the architecture")
-    elif arch is not None:  # the Index asks for a description; code alone is part of one
-        g["architecture"] = Grade(PARTIAL, f"architecture code released ({arch.location or arch.name}), "
-                                           "no paper describes it")
-    elif cards:
-        g["architecture"] = Grade(PARTIAL, "sketched in a model card or blog post only")
-    else:
-        g["architecture"] = Grade(CLOSED, "architecture not documented")
+    g["architecture"] = _training_hardware(release)
 
     # The Index counts any archived preprint: a technical report posted to arXiv is one.
     preprints = release.docs("preprint") + [d for d in release.docs("technical-report") if _archived(d.url)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import columns
 from ..assessment import Assessment
-from ..frameworks import mof, osaid
+from ..frameworks import mof, osai_index, osaid
 from . import jsonout
 from .safe_text import printable_lines
 
@@ -44,7 +44,7 @@ def assessment(a: Assessment, evidence: bool = False) -> str:
         if c.required or c.outcome != "info":
             out.append(f"- **{c.id}** {c.outcome}: {c.reason}")
     out += ["", "## Open Source AI Index profile", "", "| parameter | class | reason |", "|---|---|---|"]
-    out += [f"| {k} | {g.grade} | {g.reason} |" for k, g in a.osai_index.items()]
+    out += [f"| {osai_index.label(k)} | {g.grade} | {g.reason} |" for k, g in a.osai_index.items()]
     out += ["", "## Seven dimensions", "", "| dimension | rating | facts |", "|---|---|---|"]
     out += [f"| {k} | {d.rating} | {'; '.join(d.facts)} |" for k, d in a.dimensions.items()]
     out += ["", "## Sources", ""]

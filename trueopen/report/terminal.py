@@ -11,7 +11,7 @@ from rich.text import Text
 
 from .. import columns, components
 from ..assessment import Assessment
-from ..frameworks import mof, osaid
+from ..frameworks import mof, osai_index, osaid
 from . import jsonout
 from . import layout
 from .layout import Footnotes, col, keyed, row, table
@@ -99,7 +99,7 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
 
     for title, cols, rows in (
         ("Open Source AI Index profile", ("parameter", "class", "reason"),
-         [(k, g.grade, g.reason) for k, g in a.osai_index.items()]),
+         [(osai_index.label(k), g.grade, g.reason) for k, g in a.osai_index.items()]),
         ("Seven dimensions", ("dimension", "rating", "facts"),
          [(k, d.rating, "; ".join(d.facts)) for k, d in a.dimensions.items()]),
     ):

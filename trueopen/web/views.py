@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 
 from .. import columns, components
 from ..errors import NotFound, TrueopenError
+from ..frameworks import osai_index
 from .store import dumps
 
 OUTCOME_CLASS = {"allowed": "good", "pass": "good", "included": "good", "open": "good", "high": "good",
@@ -40,6 +41,7 @@ def env() -> Environment:
     e.filters["safe_url"] = safe_url
     e.globals["cols"] = columns
     e.globals["mof_class_of"] = lambda name: components.BY_NAME[name].mof_class
+    e.filters["index_label"] = osai_index.label
     e.filters["outcome"] = lambda v: OUTCOME_CLASS.get(str(v), "")
     e.filters["pct"] = lambda x: f"{x:.0f}%" if x == int(x) else f"{x:.1f}%"
     e.filters["params"] = lambda n: (f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M") if n else ""
