@@ -71,7 +71,7 @@ def _mof_table(results: list) -> None:
 def _source(text: str, what: str) -> Path:
     """The folder or file to import, refused before any service code sees it when it is empty,
     missing (also: a name too long to exist), or a FIFO, device or socket."""
-    from ..safeio import probe, shown
+    from ..safeio import probe
 
     if not text.strip():
         raise InputError(repr(text), f"an empty argument; expected a {what}")
@@ -79,8 +79,8 @@ def _source(text: str, what: str) -> Path:
     if found in ("folder", "file"):
         return Path(text)
     if found == "missing":
-        raise InputError(shown(text), "no such file or folder")
-    raise InputError(shown(text), found.replace("unreadable: ", "cannot read: ") if found.startswith("unreadable")
+        raise InputError(printable(text), "no such file or folder")
+    raise InputError(printable(text), found.replace("unreadable: ", "cannot read: ") if found.startswith("unreadable")
                      else f"is {found}; expected a {what}")
 
 
