@@ -327,3 +327,22 @@ def test_one_format_dispatch_for_every_command(tmp_path, capsys):
                       csv=renderer("csv", ""), path=tmp_path / "t.txt")
     assert stop.value.exit_code == 2 and not (tmp_path / "t.txt").exists()
     assert "--out needs --format md, json or csv" in capsys.readouterr().err
+
+
+def test_snapshot_importers_share_one_declaration_of_their_options():
+    """--revision, --out/-o and --format/-f are declared once (Annotated aliases in cli/imports.py)
+    and both snapshot importers take exactly those, with the same names and help."""
+    import typing
+
+    import typer.main
+
+    from trueopen.cli import app, imports
+
+    group = typer.main.get_command(app).commands["import"]
+    helps = {typing.get_args(alias)[1].help for alias in (imports.Revision, imports.OutPath, imports.SummaryFormat)}
+    taken = [{(tuple(sorted(p.opts)), p.help) for p in group.commands[name].params if p.opts[0].startswith("-")}
+             for name in ("models.dev", "osai-index")]
+    assert taken[0] == taken[1]
+    options = dict(taken[0])
+    assert set(options) == {("--revision",), ("--out", "-o"), ("--format", "-f")}
+    assert set(options.values()) == helps and len(helps) == 3
