@@ -294,3 +294,55 @@ def test_output_width_rule():
     assert output_width(True, "100") is None, "a terminal: rich asks it"
     assert output_width(False, None) == 80 and output_width(False, "132") == 132
     assert output_width(False, "wide") == 80 and output_width(False, "3") == 80
+
+
+def test_one_format_dispatch_for_every_command(tmp_path, capsys):
+    """`common.render`: only the chosen renderer runs; JSON to -o is the same text as on standard
+    output (escaped the same way); a format a command has no renderer for gets its table; the
+    table with -o is a usage error naming the formats that can be written."""
+    import typer
+
+    from trueopen.cli import common
+
+    ran: list[str] = []
+
+    def renderer(name, value):
+        return lambda: ran.append(name) or value
+
+    value = {"name": "a\u202eb\x85", "n": 1}
+    common.render("json", table=renderer("table", None), md=renderer("md", "# md\n"), json=renderer("json", value))
+    shown = capsys.readouterr().out
+    common.render("json", table=renderer("table", None), json=renderer("json", value), path=tmp_path / "o.json")
+    written = (tmp_path / "o.json").read_text(encoding="utf-8")
+    assert written == shown and json.loads(written) == value and "\\u202e" in written and "\u202e" not in written
+    assert ran == ["json", "json"]
+
+    ran.clear()
+    common.render(common.Format.md, table=renderer("table", None), md=renderer("md", "# md\n"), json=renderer("json", 1))
+    assert capsys.readouterr().out == "# md\n" and ran == ["md"]
+    assert common.render("md", table=renderer("table", "drawn"), json=renderer("json", 1)) == "drawn"
+
+    with pytest.raises(typer.Exit) as stop:
+        common.render("table", table=renderer("table", None), md=renderer("md", ""), json=renderer("json", 1),
+                      csv=renderer("csv", ""), path=tmp_path / "t.txt")
+    assert stop.value.exit_code == 2 and not (tmp_path / "t.txt").exists()
+    assert "--out needs --format md, json or csv" in capsys.readouterr().err
+
+
+def test_snapshot_importers_share_one_declaration_of_their_options():
+    """--revision, --out/-o and --format/-f are declared once (Annotated aliases in cli/imports.py)
+    and both snapshot importers take exactly those, with the same names and help."""
+    import typing
+
+    import typer.main
+
+    from trueopen.cli import app, imports
+
+    group = typer.main.get_command(app).commands["import"]
+    helps = {typing.get_args(alias)[1].help for alias in (imports.Revision, imports.OutPath, imports.SummaryFormat)}
+    taken = [{(tuple(sorted(p.opts)), p.help) for p in group.commands[name].params if p.opts[0].startswith("-")}
+             for name in ("models.dev", "osai-index")]
+    assert taken[0] == taken[1]
+    options = dict(taken[0])
+    assert set(options) == {("--revision",), ("--out", "-o"), ("--format", "-f")}
+    assert set(options.values()) == helps and len(helps) == 3

@@ -20,6 +20,8 @@ from tests import test_audit_hub as hub_tests
 from tests.conftest import run_cli
 from tests.test_audit_hub import serve  # noqa: F401  (the fake Hub fixture)
 from tests.hostile import sources as hostile
+from trueopen import safeio
+from trueopen.report.safe_text import printable
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 VALIDATE_SUMMARY = re.compile(r"\d+ file\(s\) checked, \d+ clean")  # `validate`'s linter-style last line
@@ -386,4 +388,26 @@ def test_reader_caps_cuts_and_stays_inside(tmp_path: Path):
     assert safeio.probe(tmp_path / ("n" * 300)) == "missing"
     assert safeio.probe(hostile.loop(tmp_path)) == "a link loop"
     assert safeio.probe(hostile.fifo(tmp_path)).startswith("a FIFO")
-    assert safeio.shown("a\nb\x1b[8m") == "a\\nb\\x1b[8m"
+    assert printable("a\nb\x1b[8m") == "a\\nb\\x1b[8m"
+
+
+def test_one_escape_for_everything_shown():
+    """`printable` is the only escape (safeio had its own): controls, bidi, zero-width characters
+    and the lone surrogates of a name that is not UTF-8 come out as visible ASCII escapes, and
+    escaping twice changes nothing."""
+    assert not hasattr(safeio, "shown")
+    name = "bad\udcff\u200bname\u202e\ufeff.yaml"
+    assert printable(name) == "bad\\udcff\\u200bname\\u202e\\ufeff.yaml"
+    assert printable(printable(name)) == printable(name)
+    printable(name).encode("utf-8")  # a lone surrogate left raw could not be written at all
+
+
+def test_a_file_name_with_a_zero_width_space_is_shown_escaped(tmp_path, cli):
+    """Two names that read the same must not look the same in an error: the zero-width space in
+    the file's name is written out, on the one error line."""
+    bad = tmp_path / "entry\u200b.yaml"
+    bad.write_text("id: x\nname: X\n", encoding="utf-8")
+    r = cli("validate", str(bad))
+    assert r.code == 2
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and "entry\\u200b.yaml" in lines[0] and "\u200b" not in lines[0], lines

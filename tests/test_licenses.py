@@ -183,6 +183,28 @@ def test_spdx_expressions():
     assert names.from_expression("no-such-license-xyz") is None
 
 
+def test_spdx_licensing_built_once(monkeypatch):
+    """Building license-expression's SPDX licensing costs a tenth of a second or more; naming
+    many expressions (a catalog, a folder of cards) must build it once, not per call."""
+    import license_expression
+
+    built = []
+    real = license_expression.get_spdx_licensing
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(license_expression, "get_spdx_licensing", counting)
+    names._spdx_licensing.cache_clear()
+    try:
+        got = [names.from_expression(e) for e in ("apache-2.0 OR mit", "MIT AND llama3.1", "BSD-3-Clause", "nope-xyz")]
+    finally:
+        names._spdx_licensing.cache_clear()
+    assert [n and n.key for n in got] == ["Apache-2.0 OR MIT", "MIT AND LicenseRef-llama3.1", "BSD-3-Clause", None]
+    assert len(built) == 1
+
+
 def test_model_card_front_matter(tmp_path):
     card = tmp_path / "README.md"
     card.write_text("---\nlanguage: [en]\nlicense: other\nlicense_name: qwen\nlicense_link: LICENSE\n---\n\n# Model\n",

@@ -86,3 +86,15 @@ def test_gap_counts_only_open_verdicts_as_open_and_shows_restricted_apart(cli):
                 assert verdicts[cell["release"]] in levels, (row["year"], cell)
         seen_restricted |= row["restricted_weights"] is not None
     assert seen_restricted, "Llama and Gemma report MMLU: restricted-weights rows are shown apart"
+
+
+def test_together_has_a_dated_release_so_its_strategy_is_read(cli):
+    """Pythia-Chat-Base-7B was Together's only catalog release and had no date, so `producers`
+    could say nothing of Together; its date is OpenChatKit's README commit of 2023-03-30."""
+    listed = cli("list", "--producer", "together", "--format", "json")
+    assert listed.code == 0, listed.err
+    assert {r["id"]: r["released"] for r in listed.json()}["pythia-chat-base-7b"] == "2023-03-30"
+    res = cli("producers", "together", "--format", "json")
+    assert res.code == 0, res.err
+    [row] = res.json()
+    assert not row["strategy"].startswith("unknown"), row["strategy"]

@@ -285,3 +285,62 @@ def test_serve_help(cli):
     assert res.code == 0 and max(len(line) for line in res.out.splitlines()) <= 80
     assert "Examples" in res.out and "trueopen serve" in res.out and "Exit 0" in res.out
     assert "--host" in res.out and "--port" in res.out
+
+
+def test_why_not_is_what_choose_why_not_prints(client, cli):
+    """/choose?why_not=ID and /api/choose?why_not=ID answer `choose --why-not ID`: the JSON byte
+    for byte, the page with every reason the JSON gives (ruled out) or the model's rank (fits)."""
+    ruled = client.get("/api/choose?users=800M&why_not=llama-2-7b")
+    run = cli("choose", "--users", "800M", "--why-not", "llama-2-7b", "--format", "json")
+    assert run.code == 1 and ruled.status_code == 200 and ruled.text == run.out
+    reasons = ruled.json()["ruled_out"]["reasons"]
+    assert reasons and ruled.json()["fits"] is False
+    page = client.get("/choose?users=800M&why_not=Llama 2 7B")  # a name works as on the command line
+    assert page.status_code == 200 and 'id="why-not"' in page.text and "is ruled out" in page.text
+    for f in reasons:
+        assert f["reason"].replace("'", "&#39;").replace('"', "&#34;") in page.text, f["reason"]
+
+    fits = client.get("/api/choose?commercial=true&why_not=olmo-2-7b")
+    run = cli("choose", "--commercial", "--why-not", "olmo-2-7b", "--format", "json")
+    assert run.code == 0 and fits.text == run.out
+    rank = fits.json()["candidate"]["rank"]
+    page = client.get("/choose?commercial=true&why_not=olmo-2-7b").text
+    assert f"olmo-2-7b fits these needs: rank {rank} of" in page
+
+    missing = client.get("/api/choose?why_not=llama-2-7bb")
+    assert missing.status_code == 404 and "llama-2-7b" in missing.json()["suggestions"]
+    assert client.get("/choose?why_not=llama-2-7bb").status_code == 404
+
+
+def test_every_get_page_answers_head(client):
+    """HEAD on every GET route (pages, the API, static files): the GET's status and headers, no body.
+    Paths with a parameter are asked with a real value."""
+    from fastapi.routing import APIRoute
+
+    fastapi_app = client.app
+    while not hasattr(fastapi_app, "routes"):
+        fastapi_app = fastapi_app.app
+    sample = {"model": "llama-2-7b", "subject": "llama-2-7b", "key": "llama2", "producer": "meta"}
+    def routes(rs):
+        for r in rs:
+            inner = getattr(r, "original_router", None)  # a router included in the app
+            yield from routes(inner.routes) if inner is not None else (r,)
+
+    paths = []
+    for route in routes(fastapi_app.routes):
+        if isinstance(route, APIRoute) and "GET" in route.methods:
+            path = route.path
+            for name, value in sample.items():
+                path = path.replace("{" + name + "}", value).replace("{" + name + ":path}", value)
+            assert "{" not in path, f"no sample value for {route.path}"
+            paths.append(path)
+    paths += ["/static/style.css", "/compare?ids=llama-2-7b,olmo-2-7b", "/choose?users=800M&why_not=llama-2-7b"]
+    assert len(paths) > 15
+    for path in paths:
+        got, head = client.get(path, follow_redirects=False), client.head(path, follow_redirects=False)
+        assert head.status_code == got.status_code != 405, (path, head.status_code, got.status_code)
+        assert head.content == b"", path
+        assert head.headers.get("content-type") == got.headers.get("content-type"), path
+        assert head.headers.get("content-length") == got.headers.get("content-length"), path
+    assert client.head("/api/nothing/here").status_code == 404
+    assert client.request("PUT", "/api/models/llama-2-7b").status_code == 405

@@ -175,6 +175,23 @@ def test_choose_form(page):
     assert page.problems == []
 
 
+def test_choose_why_not_one_model(page):
+    """The form's "why (not) this model?" box: the page lists every reason the JSON twin gives."""
+    page.goto("/choose")
+    page.fill("input[name=users]", "800M")
+    page.fill("input[name=why_not]", "llama-2-7b")
+    page.click("#choose-form button[type=submit]")
+    page.wait_for_selector("#why-not")
+    want = _api(page, "/api/choose?users=800M&why_not=llama-2-7b")["ruled_out"]
+    assert "llama-2-7b is ruled out" in page.locator("#why-not").inner_text()
+    shown = page.locator("#reasons li").all_inner_texts()
+    assert len(shown) == len(want["reasons"]) > 0
+    for line, f in zip(shown, want["reasons"]):
+        assert line.startswith(f"{f['check']}: {f['reason']}"), (line, f)
+    assert page.input_value("input[name=why_not]") == "llama-2-7b"
+    assert page.problems == []
+
+
 def test_paste_a_license(page):
     from trueopen.licenses import identify
 

@@ -17,19 +17,11 @@ import tempfile
 from pathlib import Path
 
 from .errors import InputError
+from .report.safe_text import printable
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 _GONE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG)  # nothing can be at such a path
-
-
-def shown(text: object) -> str:
-    """`text` on one line: control characters (newlines, escape codes) written as escapes, so
-    an argument or file name can neither split an error message nor drive the terminal."""
-    s = str(text)
-    if s.isprintable():
-        return s
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
 
 
 def kind(mode: int) -> str:
@@ -81,9 +73,9 @@ def read_bytes(path: str | os.PathLike, limit: int, *, root: str | os.PathLike |
     else an InputError. FIFOs, devices, sockets and folders are refused before any byte is read
     (opened non-blocking, then checked on the open descriptor, so a swap in between is caught);
     with `root`, so is a path whose links lead outside it. Errors name the file (`name`)."""
-    shown_name = shown(name if name is not None else os.fspath(path))
+    shown_name = printable(name if name is not None else os.fspath(path))
     if root is not None and not inside(path, root):
-        raise InputError(shown_name, f"leads outside {shown(os.fspath(root))}; not read")
+        raise InputError(shown_name, f"leads outside {printable(os.fspath(root))}; not read")
     what_it_is = probe(path)
     if what_it_is == "missing":
         raise InputError(shown_name, "no such file")
@@ -144,14 +136,14 @@ def text_of(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-__all__ = ["inside", "kind", "probe", "read_bytes", "read_stdin", "shown", "text_of"]
+__all__ = ["inside", "kind", "probe", "read_bytes", "read_stdin", "text_of"]
 
 
 def write_file(target: str | Path, data: bytes) -> None:
     """Replace `target` with `data`, or create it: only ever a regular file. A device, a FIFO or a
     folder is refused (as root, renaming over /dev/null would turn it into a file); the temporary
     file gets a unique name beside the target and is removed on any failure."""
-    name = shown(target)
+    name = printable(target)
     if not str(target).strip():
         raise InputError(repr(str(target)), "an empty output path")
     real = Path(os.path.realpath(target))  # a link to a file: write the file, keep the link
@@ -162,7 +154,7 @@ def write_file(target: str | Path, data: bytes) -> None:
                          else what.replace("unreadable", "cannot write"))
     folder = real.parent
     if probe(folder) != "folder":
-        raise InputError(name, f"no folder {shown(folder)} to write into")
+        raise InputError(name, f"no folder {printable(folder)} to write into")
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name[:64]}.", suffix=".tmp", dir=folder)

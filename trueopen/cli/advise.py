@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import List, Optional
 
 import typer
 
 from ..errors import TrueopenError
-from .common import app, fail, out, print_json, service, write_output
+from .common import app, fail, out, render, service
 
 
 class CompareFormat(str, Enum):
@@ -18,10 +17,6 @@ class CompareFormat(str, Enum):
     md = "md"
     csv = "csv"
     html = "html"
-
-
-def _write(text: str, path: Optional[str]) -> None:
-    write_output(text, path, note=True)
 
 
 @app.command()
@@ -43,30 +38,16 @@ def compare(
     Exit 0, or 2 when a model is not in the catalog.
     """
     from ..licenses.rights import parse_users
-    from ..report import compare as render
+    from ..report import compare as report
 
     try:
         n_users = parse_users(users) if users is not None else None
         cmp = service.compare(models, n_users)
     except TrueopenError as exc:
         fail(str(exc))
-    if format is CompareFormat.json:
-        if out_path is None:
-            print_json(render.to_json(cmp))
-            return
-        import json
-
-        _write(json.dumps(render.to_json(cmp), indent=2, ensure_ascii=False) + "\n", out_path)
-    elif format is CompareFormat.md:
-        _write(render.to_markdown(cmp), out_path)
-    elif format is CompareFormat.csv:
-        _write(render.to_csv(cmp), out_path)
-    elif format is CompareFormat.html:
-        _write(render.to_html(cmp), out_path)
-    elif out_path is not None:
-        fail("--out needs --format md, json, csv or html; the table is for the terminal")
-    else:
-        render.to_terminal(cmp, out)
+    render(format, table=lambda: report.to_terminal(cmp, out), md=lambda: report.to_markdown(cmp),
+           json=lambda: report.to_json(cmp), csv=lambda: report.to_csv(cmp), html=lambda: report.to_html(cmp),
+           path=out_path)
 
 
 class CostFormat(str, Enum):
@@ -113,7 +94,7 @@ def cost(
     Exit 0, or 2 when a model is not in the catalog or an option is out of range.
     """
     from ..advise.cost import Assumptions, parse_count
-    from ..report import cost as render
+    from ..report import cost as report
 
     try:
         a = Assumptions(tokens=parse_count(tokens), input_share=input_share, precision=precision.value,
@@ -123,12 +104,8 @@ def cost(
         result = service.cost(models, a)
     except TrueopenError as exc:
         fail(str(exc))
-    if format is CostFormat.json:
-        print_json(render.to_json(result))
-    elif format is CostFormat.md:
-        sys.stdout.write(render.to_markdown(result))
-    else:
-        render.to_terminal(result, out)
+    render(format, table=lambda: report.to_terminal(result, out), md=lambda: report.to_markdown(result),
+           json=lambda: report.to_json(result))
 
 
 class Task(str, Enum):
@@ -190,7 +167,7 @@ def choose(
     from ..advise.choose import Needs
     from ..advise.cost import parse_count
     from ..licenses.rights import parse_users
-    from ..report import choose as render
+    from ..report import choose as report
 
     asked = tuple(q for q, on in (("commercial", commercial), ("fine_tune", fine_tune),
                                   ("redistribute_weights", redistribute_weights), ("distill", distill),
@@ -209,23 +186,12 @@ def choose(
     except TrueopenError as exc:
         fail(str(exc))
     if target is not None:
-        if format is CostFormat.json:
-            found = [render.candidate_json(v, i, needs) for i, v in enumerate(result.candidates, 1)
-                     if v.release.id == target]
-            gone = [render.ruled_out_json(v) for v in result.ruled_out if v.release.id == target]
-            print_json({"needs": needs.to_json(), "id": target, "fits": bool(found),
-                        "candidate": found[0] if found else None, "ruled_out": gone[0] if gone else None})
-            ruled = bool(gone)
-        else:
-            ruled = render.why_not_terminal(result, target, out)
-        if ruled:
+        why = report.why_not_json(result, target)
+        render(format, table=lambda: report.why_not_terminal(result, target, out), json=lambda: why)
+        if why["ruled_out"] is not None:
             raise typer.Exit(1)
         return
-    if format is CostFormat.json:
-        print_json(render.to_json(result))
-    elif format is CostFormat.md:
-        sys.stdout.write(render.to_markdown(result, limit))
-    else:
-        render.to_terminal(result, out, limit)
+    render(format, table=lambda: report.to_terminal(result, out, limit), md=lambda: report.to_markdown(result, limit),
+           json=lambda: report.to_json(result))
     if not result.candidates:
         raise typer.Exit(1)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..errors import TrueopenError
-from .common import (FORMAT_OPT, Format, Sort, Verdict, fail, print_json, app, err, jsonout, markdown, out,
+from .common import (FORMAT_OPT, Format, Sort, Verdict, fail, app, err, jsonout, markdown, out, render,
                      service, terminal)
 
 @app.command()
@@ -39,19 +38,11 @@ def show(
     if isinstance(a, service.FamilyView):
         from ..report import family
 
-        if format is Format.json:
-            print_json(family.to_json(a))
-        elif format is Format.md:
-            sys.stdout.write(family.to_markdown(a))
-        else:
-            family.to_terminal(a, out)
+        render(format, table=lambda: family.to_terminal(a, out), md=lambda: family.to_markdown(a),
+               json=lambda: family.to_json(a))
         return
-    if format is Format.json:
-        print_json(jsonout.assessment(a))
-    elif format is Format.md:
-        sys.stdout.write(markdown.assessment(a, evidence))
-    else:
-        terminal.assessment(a, out, evidence)
+    render(format, table=lambda: terminal.assessment(a, out, evidence), md=lambda: markdown.assessment(a, evidence),
+           json=lambda: jsonout.assessment(a))
 
 
 @app.command("list")
@@ -83,12 +74,8 @@ def list_(
         rows = service.list_assessments(flt, sort.value if sort else ("date" if producer else "name"))
     except TrueopenError as exc:
         fail(str(exc))
-    if format is Format.json:
-        print_json([jsonout.summary(a) for a in rows])
-    elif format is Format.md:
-        sys.stdout.write(markdown.listing(rows))
-    else:
-        terminal.listing(rows, out)
+    render(format, table=lambda: terminal.listing(rows, out), md=lambda: markdown.listing(rows),
+           json=lambda: [jsonout.summary(a) for a in rows])
 
 
 @app.command()
@@ -114,12 +101,8 @@ def producers(
             err.print(f"wrote {plot}", highlight=False, markup=False)
     except TrueopenError as exc:
         fail(str(exc))
-    if format is Format.json:
-        print_json([jsonout.producer(p) for p in rows])
-    elif format is Format.md:
-        sys.stdout.write(markdown.producers(rows))
-    else:
-        terminal.producers(rows, out, detailed=producer is not None)
+    render(format, table=lambda: terminal.producers(rows, out, detailed=producer is not None),
+           md=lambda: markdown.producers(rows), json=lambda: [jsonout.producer(p) for p in rows])
 
 
 @app.command()
@@ -150,10 +133,8 @@ def gap(
 
     if list_:
         names = service.benchmark_names()
-        if format is Format.json:
-            print_json([{"benchmark": n, "releases": c} for n, c in names])
-        else:
-            gap_report.listing(names, out)
+        render(format, table=lambda: gap_report.listing(names, out),  # md: the same table
+               json=lambda: [{"benchmark": n, "releases": c} for n, c in names])
         return
     try:
         rows = service.benchmark_gap(benchmark)
@@ -162,12 +143,9 @@ def gap(
             err.print(f"wrote {plot}", highlight=False, markup=False)
     except TrueopenError as exc:
         fail(str(exc))
-    if format is Format.json:
-        print_json([jsonout.gap_row(r) for r in rows])
-    elif format is Format.md:
-        sys.stdout.write(markdown.gap(rows, benchmark) + "\n" + gap_report.SIGN + "\n")
-    else:
-        gap_report.table(rows, benchmark, out)
+    render(format, table=lambda: gap_report.table(rows, benchmark, out),
+           md=lambda: markdown.gap(rows, benchmark) + "\n" + gap_report.SIGN + "\n",
+           json=lambda: [jsonout.gap_row(r) for r in rows])
 
 
 @app.command()
@@ -192,12 +170,8 @@ def validate(
     from ..report.safe_text import printable  # paths and findings echo the files' names and values
 
     results = service.validate(list(files or []))
-    if format is Format.json:
-        print_json([{"path": r.path, "kind": r.kind, "error": r.error, "findings": r.findings, "notes": r.notes}
-                     for r in results])
-    elif format is Format.md:
-        sys.stdout.write(markdown.validation(results, notes))
-    else:
+
+    def lines() -> None:
         for r in results:
             if r.error:
                 err.print(f"trueopen: error: {r.error}", highlight=False, markup=False)
@@ -208,6 +182,10 @@ def validate(
         ok = sum(1 for r in results if not r.error and not r.findings)
         if len(results) > 1 or not results[0].error:  # one unreadable file: its error is the one line
             err.print(f"{len(results)} file(s) checked, {ok} clean", highlight=False)
+
+    render(format, table=lines, md=lambda: markdown.validation(results, notes),
+           json=lambda: [{"path": r.path, "kind": r.kind, "error": r.error, "findings": r.findings,
+                          "notes": r.notes} for r in results])
     if any(r.error for r in results):
         raise typer.Exit(2)
     if any(r.findings for r in results):

@@ -9,6 +9,7 @@ import importlib
 import os
 import sys
 from enum import Enum
+from typing import Any, Callable
 
 import typer
 from typer.core import TyperGroup
@@ -203,3 +204,31 @@ def print_json(obj: object) -> None:
     from ..report.safe_text import json_dumps  # any value serialised; C1 and bidi escaped
 
     sys.stdout.write(json_dumps(obj) + "\n")
+
+
+def render(fmt: "Enum | str", *, table: Callable[[], Any], md: Callable[[], str] | None = None,
+           json: Callable[[], Any] | None = None, csv: Callable[[], str] | None = None,
+           html: Callable[[], str] | None = None, path: "str | os.PathLike[str] | None" = None) -> Any:
+    """One --format dispatch for every command. `json` returns a value (written by `print_json`,
+    or to -o in the same form); `md`, `csv` and `html` return text; `table` draws on `out` and its
+    result is returned (a command may exit on it). A format with no renderer gets the table; the
+    table goes to the terminal only, so -o with it is a usage error. Renderers run only when
+    chosen: a command pays for the one format asked."""
+    name = getattr(fmt, "value", fmt)
+    if name == "json" and json is not None:
+        if path is None:
+            print_json(json())
+        else:
+            from ..report.safe_text import json_dumps
+
+            write_output(json_dumps(json()) + "\n", path, note=True)
+        return None
+    text = {"md": md, "csv": csv, "html": html}.get(name)
+    if text is not None:
+        write_output(text(), path, note=True)
+        return None
+    if path is not None:
+        files = [n for n, f in (("md", md), ("json", json), ("csv", csv), ("html", html)) if f is not None]
+        fail(f"--out needs --format {', '.join(files[:-1])} or {files[-1]}; the table is for the terminal"
+             if len(files) > 1 else "--out needs another --format; the table is for the terminal")
+    return table()

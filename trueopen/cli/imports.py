@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
 from ..errors import InputError, TrueopenError
 from ..report.safe_text import printable
-from .common import (FORMAT_OPT, Format, fail, print_json, err, import_app, jsonout, markdown, out, service,
-                     write_output,
+from .common import (FORMAT_OPT, Format, fail, print_json, err, import_app, jsonout, markdown, out, render,
+                     service, write_output,
                      terminal)
 
 @import_app.command("mof")
@@ -71,7 +71,7 @@ def _mof_table(results: list) -> None:
 def _source(text: str, what: str) -> Path:
     """The folder or file to import, refused before any service code sees it when it is empty,
     missing (also: a name too long to exist), or a FIFO, device or socket."""
-    from ..safeio import probe, shown
+    from ..safeio import probe
 
     if not text.strip():
         raise InputError(repr(text), f"an empty argument; expected a {what}")
@@ -79,8 +79,8 @@ def _source(text: str, what: str) -> Path:
     if found in ("folder", "file"):
         return Path(text)
     if found == "missing":
-        raise InputError(shown(text), "no such file or folder")
-    raise InputError(shown(text), found.replace("unreadable: ", "cannot read: ") if found.startswith("unreadable")
+        raise InputError(printable(text), "no such file or folder")
+    raise InputError(printable(text), found.replace("unreadable: ", "cannot read: ") if found.startswith("unreadable")
                      else f"is {found}; expected a {what}")
 
 
@@ -100,18 +100,31 @@ def _write_snapshot(data: dict, out_path: Optional[str]) -> None:
     write_output(json_dumps(data) + "\n", out_path)
 
 
-REVISION_OPT = typer.Option(None, "--revision", help="commit the files were read at (read from .git when there is one)")
-OUT_OPT = typer.Option(None, "--out", "-o", help="write the snapshot here (default: standard output)")
-SUMMARY_FORMAT_OPT = typer.Option(None, "--format", "-f", help="a summary in table, json or md (default: the "
-                                  "snapshot itself without -o, a one-line note with -o)")
+# The options every snapshot importer takes, declared once.
+Revision = Annotated[Optional[str], typer.Option("--revision", help="commit the files were read at (read from .git "
+                                                 "when there is one)")]
+OutPath = Annotated[Optional[str], typer.Option("--out", "-o", help="write the snapshot here (default: standard "
+                                                "output)")]
+SummaryFormat = Annotated[Optional[Format], typer.Option("--format", "-f", help="a summary in table, json or md "
+                                                         "(default: the snapshot itself without -o, a one-line note "
+                                                         "with -o)")]
+
+
+def _snapshot(kind: str, path: str, what: str, revision: Optional[str]) -> tuple[dict, list]:
+    """The importer's snapshot and the files it could not read; a bad source ends the command."""
+    try:
+        return service.import_catalog(kind, _source(path, what), _revision(revision))
+    except TrueopenError as exc:
+        fail(str(exc))
+        raise  # fail() exits; this line is for type checkers
 
 
 @import_app.command("models.dev")
 def import_models_dev(
-    path: str = typer.Argument(..., help="a checkout of github.com/anomalyco/models.dev, or its published api.json"),
-    revision: Optional[str] = REVISION_OPT,
-    out_path: Optional[str] = OUT_OPT,
-    format: Optional[Format] = SUMMARY_FORMAT_OPT,
+    path: Annotated[str, typer.Argument(help="a checkout of github.com/anomalyco/models.dev, or its published api.json")],
+    revision: Revision = None,
+    out_path: OutPath = None,
+    format: SummaryFormat = None,
 ) -> None:
     """Snapshot models.dev's facts (release dates, open weights, limits, first-party prices).
 
@@ -128,11 +141,7 @@ def import_models_dev(
       trueopen import models.dev ./models.dev -o models-dev.json
       trueopen import models.dev api.json --format md   (a dry run: a summary)
     """
-    try:
-        data, _ = service.import_catalog("models.dev", _source(path, "models.dev checkout or api.json"),
-                                         _revision(revision))
-    except TrueopenError as exc:
-        fail(str(exc))
+    data, _ = _snapshot("models.dev", path, "models.dev checkout or api.json", revision)
     ow = sum(1 for m in data["models"].values() if m.get("open_weights"))
     n = len(data["models"])
     _finish(data, out_path, format, [("models", n), ("with open weights", ow)], [],
@@ -141,10 +150,10 @@ def import_models_dev(
 
 @import_app.command("osai-index")
 def import_osai_index(
-    path: str = typer.Argument(..., help="a checkout of github.com/Language-Technology-Assessment/main-database"),
-    revision: Optional[str] = REVISION_OPT,
-    out_path: Optional[str] = OUT_OPT,
-    format: Optional[Format] = SUMMARY_FORMAT_OPT,
+    path: Annotated[str, typer.Argument(help="a checkout of github.com/Language-Technology-Assessment/main-database")],
+    revision: Revision = None,
+    out_path: OutPath = None,
+    format: SummaryFormat = None,
 ) -> None:
     """Snapshot the Open Source AI Index's grades (12 parameters per model family) and links.
 
@@ -163,11 +172,7 @@ def import_osai_index(
       trueopen import osai-index ./main-database -o osai-index.json
       trueopen import osai-index ./main-database --format table   (a dry run)
     """
-    try:
-        data, problems = service.import_catalog("osai-index", _source(path, "checkout of the Index"),
-                                                _revision(revision))
-    except TrueopenError as exc:
-        fail(str(exc))
+    data, problems = _snapshot("osai-index", path, "checkout of the Index", revision)
     for p in problems:
         err.print(f"warning: {p}", highlight=False, markup=False)
     _finish(data, out_path, format, [("project files", len(data["profiles"]))], problems,
@@ -195,14 +200,14 @@ def _finish(data: dict, out_path: Optional[str], format: Optional[Format], count
              ("written to", str(out_path) if out_path is not None else None)]
     shown = [(k, "(nothing written: dry run)" if v is None and k == "written to" else str(v or ""))
              for k, v in facts]
-    if format is Format.json:
-        print_json({k.replace(" ", "_"): v for k, v in facts})
-    elif format is Format.md:
-        sys.stdout.write("| snapshot | |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in shown))
-    else:
+
+    def table() -> None:
         t = terminal.table()
         terminal.col(t, "snapshot", short=True)
         terminal.col(t, "", ratio=1)
         for k, v in shown:
             terminal.row(t, k, v)
         out.print(t)
+
+    render(format, table=table, json=lambda: {k.replace(" ", "_"): v for k, v in facts},
+           md=lambda: "| snapshot | |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in shown))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import safeio
 from ..errors import InputError, first_line
+from ..report.safe_text import printable
 from .files import FileEntry, Listing, walk
 from .weights import WEIGHT_SUFFIXES, WeightFile, from_safetensors_header
 
@@ -82,7 +83,7 @@ def open_source(spec: str, offline: bool | None = None) -> Snapshot:
         offline = constants.HF_HUB_OFFLINE
     if not spec.strip():
         raise InputError(repr(spec), "an empty source; give a folder, a file, hf:ORG/NAME or a git URL")
-    shown = safeio.shown(spec)
+    shown = printable(spec)
     if spec.startswith("hub:"):
         repo, rev = _repo_and_rev(spec[4:], spec)
         if offline:
@@ -135,11 +136,11 @@ def _repo_and_rev(text: str, spec: str) -> tuple[str, str | None]:
     try:
         validate_repo_id(repo)
     except HFValidationError as exc:
-        raise InputError(safeio.shown(spec), f"not a Hugging Face model id: {safeio.shown(first_line(exc))}") from None
+        raise InputError(printable(spec), f"not a Hugging Face model id: {printable(first_line(exc))}") from None
     if not REPO_ID.match(repo):
-        raise InputError(safeio.shown(spec), "expected a Hugging Face model id ORG/NAME, optionally @REVISION")
+        raise InputError(printable(spec), "expected a Hugging Face model id ORG/NAME, optionally @REVISION")
     if at and not rev:
-        raise InputError(safeio.shown(spec), "an empty revision after '@'")
+        raise InputError(printable(spec), "an empty revision after '@'")
     if rev:
         check_revision(rev, spec)
     return repo, rev or None
@@ -163,7 +164,7 @@ def check_revision(rev: str, spec: str) -> str:
     )
     problem = next((why for bad, why in checks if bad), None)
     if problem:
-        raise InputError(safeio.shown(spec), f"not a revision: '{safeio.shown(rev)}' {problem}")
+        raise InputError(printable(spec), f"not a revision: '{printable(rev)}' {problem}")
     return rev
 
 
@@ -188,7 +189,7 @@ def from_file(path: Path, spec: str) -> Snapshot:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputError(safeio.shown(spec), f"cannot read: {exc.strerror or exc}") from None
+        raise InputError(printable(spec), f"cannot read: {exc.strerror or exc}") from None
     listing = Listing(files=[FileEntry(path.name, size, path)])
     return Snapshot("file", spec, path.resolve().as_uri(), path.parent, listing)
 
@@ -237,7 +238,7 @@ def read_git_head(git_dir: Path) -> tuple[str | None, str | None]:
         return (head, None) if GIT_SHA.fullmatch(head) else (None, ".git/HEAD holds neither a commit nor a ref")
     ref = head[5:].strip()
     if not GIT_REF.fullmatch(ref) or ".." in ref or "//" in ref or ref.endswith("/"):
-        return None, f".git/HEAD names '{safeio.shown(ref[:80])}', not a ref under refs/; not followed"
+        return None, f".git/HEAD names '{printable(ref[:80])}', not a ref under refs/; not followed"
     loose, problem = small(ref)
     if loose is not None and GIT_SHA.fullmatch(loose.strip()):
         return loose.strip(), None
@@ -275,14 +276,14 @@ def git_error(stderr: str, fallback: str, limit: int = 600) -> str:
     """All of git's complaint on one line (its first line often says what, the last why)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     text = " / ".join(lines) or fallback
-    text = safeio.shown(text)
+    text = printable(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def from_git_url(url: str) -> Snapshot:
     """A shallow clone into a temporary folder, LFS objects left on the server: headers of
     LFS-tracked weights are not readable this way, their pointers say so and give the size."""
-    shown = safeio.shown(url)
+    shown = printable(url)
     remote = url.removeprefix("git+")
     transport = _TRANSPORT.match(remote)
     if transport and transport.group(1).lower() not in GIT_PROTOCOLS.split(":"):
@@ -329,7 +330,7 @@ def from_hf_cache(repo: str, rev: str | None, spec: str) -> Snapshot | None:
     commit = rev if rev is not None and GIT_SHA.fullmatch(rev) else _cached_ref(storage, rev or "main", spec)
     if commit is None:
         if rev is not None:
-            raise InputError(safeio.shown(spec), f"revision '{rev}' of {repo} is not in the Hugging Face cache")
+            raise InputError(printable(spec), f"revision '{rev}' of {repo} is not in the Hugging Face cache")
         return None
     vet_cache_file(storage / "trees" / f"{commit}.json", storage / "trees", TREE_LIMIT, spec)
     notes: list[tuple[str, str]] = []
@@ -340,7 +341,7 @@ def from_hf_cache(repo: str, rev: str | None, spec: str) -> Snapshot | None:
         notes.append((".", "the cached snapshot is incomplete: files the repository lists are not downloaded"))
     except LocalEntryNotFoundError:
         if rev is not None:
-            raise InputError(safeio.shown(spec),
+            raise InputError(printable(spec),
                              f"revision '{rev}' of {repo} is not in the Hugging Face cache") from None
         return None
     root = _checked_snapshot(Path(snapshot), storage, spec)
@@ -362,10 +363,10 @@ def _cached_ref(storage: Path, rev: str, spec: str) -> str | None:
     try:
         raw = safeio.read_bytes(ref, GIT_SMALL, root=refs, name=str(ref), what="a cache ref")
     except InputError as exc:
-        raise InputError(safeio.shown(spec), f"the Hugging Face cache's ref is unusable: {exc}") from None
+        raise InputError(printable(spec), f"the Hugging Face cache's ref is unusable: {exc}") from None
     commit = raw.decode("ascii", "replace").strip()
     if not GIT_SHA.fullmatch(commit):
-        raise InputError(safeio.shown(spec), f"the Hugging Face cache's ref {safeio.shown(ref)} does not hold a "
+        raise InputError(printable(spec), f"the Hugging Face cache's ref {printable(ref)} does not hold a "
                                              "commit hash; the cache is damaged or was tampered with")
     return commit
 
@@ -387,7 +388,7 @@ def vet_cache_file(path: Path, folder: Path, limit: int, spec: str) -> None:
     inside = safeio.inside(path, folder)
     if not (small and inside):
         problem = what if what != "file" else "it leads outside the cache" if not inside else f"over {limit:,} bytes"
-        raise InputError(safeio.shown(spec), f"the Hugging Face cache file {safeio.shown(path)} is unusable "
+        raise InputError(printable(spec), f"the Hugging Face cache file {printable(path)} is unusable "
                                              f"({problem}); the cache is damaged or was tampered with")
 
 
@@ -396,7 +397,7 @@ def _checked_snapshot(root: Path, storage: Path, spec: str) -> Path:
     linked elsewhere would make the audit read that place instead)."""
     snapshots = storage / "snapshots"
     if not safeio.inside(root, snapshots) or safeio.probe(root) != "folder":
-        raise InputError(safeio.shown(spec), f"the cached snapshot {safeio.shown(root)} leads outside the cache's "
+        raise InputError(printable(spec), f"the cached snapshot {printable(root)} leads outside the cache's "
                                              "snapshots folder; the cache is damaged or was tampered with")
     return root
 
@@ -413,15 +414,15 @@ def from_hub(repo: str, rev: str | None, spec: str) -> Snapshot:
     try:
         info = api.model_info(repo, revision=rev, files_metadata=True)
     except RepositoryNotFoundError:
-        raise InputError(safeio.shown(spec), f"no model {repo} on the Hugging Face Hub (or it is private)") from None
+        raise InputError(printable(spec), f"no model {repo} on the Hugging Face Hub (or it is private)") from None
     except RevisionNotFoundError:
-        raise InputError(safeio.shown(spec), f"{repo} has no revision '{rev}'") from None
+        raise InputError(printable(spec), f"{repo} has no revision '{rev}'") from None
     except HfHubHTTPError as exc:
         if exc.response is not None and exc.response.status_code in (401, 404):
-            raise InputError(safeio.shown(spec), f"no model {repo} on the Hugging Face Hub (or it is private)") from None
-        raise InputError(safeio.shown(spec), f"the Hub answered: {first_line(exc)}") from None
+            raise InputError(printable(spec), f"no model {repo} on the Hugging Face Hub (or it is private)") from None
+        raise InputError(printable(spec), f"the Hub answered: {first_line(exc)}") from None
     except Exception as exc:  # noqa: BLE001 - connection refused, DNS, TLS, timeouts: httpx's own classes
-        raise InputError(safeio.shown(spec), f"the Hub could not be reached ({type(exc).__name__}: {first_line(exc)}); "
+        raise InputError(printable(spec), f"the Hub could not be reached ({type(exc).__name__}: {first_line(exc)}); "
                                f"audit a downloaded copy with hf:{repo}, or set HF_ENDPOINT") from None
     siblings = [(s.rfilename, s.size or 0) for s in info.siblings or []]
     notes: list[tuple[str, str]] = []

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import safeio
 from ..errors import InputError
+from ..report.safe_text import printable
 from . import names, verbatim, words
 
 MAX_BYTES = 4 * 1024 * 1024  # license files and model cards are far smaller; bigger is not one
@@ -73,7 +74,7 @@ def read_text(path: Path) -> str:
     /dev/zero is refused before any byte is read), decoded as UTF-8 or else Latin-1."""
     raw = safeio.read_bytes(path, MAX_BYTES, what="a license or model card")
     if b"\x00" in raw[:8192]:
-        raise InputError(safeio.shown(path), "binary file, not a license text")
+        raise InputError(printable(path), "binary file, not a license text")
     return safeio.text_of(raw)  # old license files are often Latin-1; no byte is lost
 
 
@@ -175,8 +176,8 @@ def _entries(folder: Path, problems: list[str] | None) -> list[Path]:
         return sorted(folder.iterdir())
     except OSError as exc:
         if problems is None:
-            raise InputError(safeio.shown(folder), f"cannot list: {exc.strerror or exc}") from None
-        problems.append(f"{safeio.shown(folder)}: cannot list: {exc.strerror or exc}")
+            raise InputError(printable(folder), f"cannot list: {exc.strerror or exc}") from None
+        problems.append(f"{printable(folder)}: cannot list: {exc.strerror or exc}")
         return []
 
 
@@ -186,7 +187,7 @@ def _usable(p: Path, problems: list[str] | None) -> bool:
     if what == "file":
         return True
     if problems is not None and what not in ("folder", "missing"):
-        problems.append(f"{safeio.shown(p)}: {what}, not a regular file; not read")
+        problems.append(f"{printable(p)}: {what}, not a regular file; not read")
     return False
 
 
@@ -215,11 +216,11 @@ def identify(target: str, stdin_text: str | None = None, problems: list[str] | N
     if what != "missing" and what != "a broken link":
         problem = what.replace("unreadable: ", "cannot read: ")
         hint = "; use - for standard input" if target in ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") else ""
-        raise InputError(safeio.shown(target), problem if problem.startswith("cannot") else
+        raise InputError(printable(target), problem if problem.startswith("cannot") else
                          f"is {what}, not a license file or folder{hint}")
     tag = in_tag(target)
     if tag is None:
-        raise InputError(safeio.shown(target), "no such file or folder, and not a license id or SPDX expression "
+        raise InputError(printable(target), "no such file or folder, and not a license id or SPDX expression "
                                                "trueopen knows (try: trueopen license LICENSE, or an id such as "
                                                "apache-2.0, llama3.1, gemma)")
     return [tag]

@@ -124,17 +124,27 @@ def from_tag(tag: str) -> Named | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _spdx_licensing():
+    """license-expression's SPDX `Licensing`, built once: building it indexes every SPDX id and
+    takes a tenth of a second or more, which every expression named used to pay."""
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
 def from_expression(text: str) -> Named | None:
     """An SPDX license expression such as `Apache-2.0 OR MIT`; None when it is not one we can read."""
-    from license_expression import ExpressionError, get_spdx_licensing
+    from license_expression import ExpressionError
 
+    licensing = _spdx_licensing()
     try:
-        parsed = get_spdx_licensing().parse(text, validate=False, strict=False)
+        parsed = licensing.parse(text, validate=False, strict=False)
     except ExpressionError:
         return None
     if parsed is None:
         return None
-    keys = [s.key for s in get_spdx_licensing().license_symbols(parsed)]
+    keys = [s.key for s in licensing.license_symbols(parsed)]
     named = {}
     for k in keys:
         n = from_tag(k)

@@ -65,6 +65,16 @@ def ruled_out_json(v: Any) -> dict[str, Any]:
             "reasons": v.failures}
 
 
+def why_not_json(result: Any, model_id: str) -> dict[str, Any]:
+    """`choose --why-not ID` as JSON (the CLI and the web page's twin): the model's row among the
+    candidates, with its rank, or among the ruled out, with every reason."""
+    found = [candidate_json(v, i, result.needs) for i, v in enumerate(result.candidates, 1)
+             if v.release.id == model_id]
+    gone = [ruled_out_json(v) for v in result.ruled_out if v.release.id == model_id]
+    return {"needs": result.needs.to_json(), "id": model_id, "fits": bool(found),
+            "candidate": found[0] if found else None, "ruled_out": gone[0] if gone else None}
+
+
 def to_json(result: Any, limit: int | None = None) -> dict[str, Any]:
     n = result.needs
     cands = result.candidates[:limit] if limit else result.candidates

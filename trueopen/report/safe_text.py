@@ -3,7 +3,8 @@
 File names, card fields and echoed arguments are written by whoever made the model folder. Sent
 raw to a terminal, an escape code (ESC[8m: hide the text) or a bidi override (U+202E: show the
 text reversed) can hide or disguise the very warning about that file. `printable` escapes them
-as `\\x1b`, `\\u202e`, so the reader sees that they are there and nothing acts on them.
+as `\\x1b`, `\\u202e`, so the reader sees that they are there and nothing acts on them. It is the
+one escape for everything shown: error messages (InputError applies it), tables, file names.
 
 JSON: json.dumps escapes C0 controls itself but not C1 controls or bidi marks, so `json_text`
 writes those as `\\u0085`, `\\u202e` too: still valid JSON that parses back to the exact same
@@ -22,11 +23,15 @@ from typing import Any
 MAX_DEPTH = 200  # deeper than any report; values read from files are bounded far below this
 _MAX_INT_BITS = 13_000  # about 3,900 digits: under Python's 4,300-digit int-to-text limit
 
-# C0 and C1 controls and DEL (category Cc), bidi embeddings, overrides, isolates and marks, and the
-# Unicode line and paragraph separators (they break a line where no newline is seen).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# What json.dumps(ensure_ascii=False) leaves raw: C1 controls, bidi, separators (C0 it escapes).
-_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls and DEL (category Cc), bidi embeddings, overrides, isolates and marks, the
+# Unicode line and paragraph separators (they break a line where no newline is seen), invisible
+# zero-width characters (they make two names that read the same differ), and lone surrogates (a
+# file name that is not UTF-8, as Python decodes it: written raw, it cannot be encoded at all).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
+# What json.dumps(ensure_ascii=False) leaves raw: C1 controls, bidi, separators, lone surrogates
+# (C0 it escapes).
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -71,6 +71,15 @@ def needs(p: Mapping[str, str]) -> choose_mod.Needs:
     )
 
 
+def why_not(p: Mapping[str, str]) -> str | None:
+    """`--why-not ID`: the catalog id of the model asked about (a name or alias is fine), or None;
+    NotFound, with suggestions, for a model the catalog does not hold."""
+    from .. import service
+
+    query = _text(p, "why_not")
+    return service.loader.find(query).id if query else None
+
+
 def limit(p: Mapping[str, str]) -> int:
     return _number(p, "limit", int, 1, 200) or 10
 

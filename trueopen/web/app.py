@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from ..errors import NotFound, TrueopenError
+from .head import HeadAsGet
 from .safety import Guard
 from .store import Store
 from .views import error_response, status_of
@@ -53,4 +54,4 @@ def create_app(store: Store | None = None) -> FastAPI:
         log.exception("error serving %s", request.url.path)  # to the server's log, never to the client
         return error_response(request, 500, "internal error; the request was not completed")
 
-    return Guard(app)  # type: ignore[return-value]
+    return Guard(HeadAsGet(app))  # type: ignore[return-value]

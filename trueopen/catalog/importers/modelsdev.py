@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ... import safeio
 from ...errors import InputError
+from ...report.safe_text import printable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -264,7 +265,7 @@ def read(path: Path) -> list[Record]:
         return read_tree(path)
     if what == "file":
         return read_api_json(path)
-    raise InputError(safeio.shown(path), "no such file or folder" if what == "missing" else f"is {what}")
+    raise InputError(printable(path), "no such file or folder" if what == "missing" else f"is {what}")
 
 
 API_JSON_URL = "https://models.dev/"

@@ -15,6 +15,7 @@ from pathlib import Path
 from ... import safeyaml
 from ... import safeio
 from ...errors import InputError
+from ...report.safe_text import printable
 
 NAME = "Open Source AI Index"
 REPOSITORY = "https://github.com/Language-Technology-Assessment/main-database"
@@ -115,7 +116,7 @@ def read_dir(root: Path) -> tuple[list[Profile], list[str]]:
         if f.name.startswith(("_", "a_submission")):
             continue
         if not safeio.inside(f, root):  # a link out of the checkout is not the Index's file
-            problems.append(f"{safeio.shown(f.name)}: leads outside {safeio.shown(root)}; not read")
+            problems.append(f"{printable(f.name)}: leads outside {printable(root)}; not read")
             continue
         try:
             profiles.append(read_file(f))

@@ -19,15 +19,17 @@ def choose(request: Request) -> Response:
     from ...report import choose as render
 
     p = request.query_params
-    result, error, limit = None, None, 10
+    result, error, limit, why = None, None, 10, None
     if p:
         try:
             limit = advice.limit(p)
+            target = advice.why_not(p)
             result = service.choose(advice.needs(p))
+            why = render.why_not_json(result, target) if target else None
         except TrueopenError as exc:
             error = exc
     return page("choose.html.j2", status_of(error) if error else 200, result=result, error=error, p=dict(p),
-                limit=limit, a=advice, needs_text=render.needs_text, profile=render.profile)
+                limit=limit, a=advice, needs_text=render.needs_text, profile=render.profile, why=why)
 
 
 @router.get("/cost")

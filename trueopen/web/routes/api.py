@@ -110,18 +110,22 @@ def license_terms(key: str) -> Response:
     return json_text(licensing.find(key).model_dump(mode="json", exclude_none=True))
 
 
-@router.get("/choose", summary="`trueopen choose [--commercial --users 800M --on-prem ...] --format json`")
+@router.get("/choose", summary="`trueopen choose [--commercial --users 800M --on-prem ...] [--why-not ID] --format json`")
 def choose(request: Request, commercial: bool = False, users: Optional[str] = None, fine_tune: bool = False,
            redistribute_weights: bool = False, distill: bool = False, use_outputs_commercially: bool = False,
            military: bool = False, on_prem: bool = False, gated_ok: bool = False, gpu_memory: Optional[float] = None,
            precision: str = "bf16", context: int = 4096, min_context: Optional[int] = None, open_source: bool = False,
            min_verdict: Optional[str] = None, mof_class: Optional[int] = None, task: Optional[str] = None,
            tokens: Optional[str] = None, budget: Optional[float] = None, gpu: str = "H100",
-           rank_by: Optional[str] = None) -> Response:
+           rank_by: Optional[str] = None,
+           why_not: Optional[str] = Query(None, description="`--why-not ID`: why one model is or is not offered")
+           ) -> Response:
     from ...report import choose as choose_render
     from .. import advice
 
-    return json_text(choose_render.to_json(service.choose(advice.needs(request.query_params))))
+    target = advice.why_not(request.query_params)
+    result = service.choose(advice.needs(request.query_params))
+    return json_text(choose_render.why_not_json(result, target) if target else choose_render.to_json(result))
 
 
 @router.get("/cost", summary="`trueopen cost A B [--tokens 1B --gpu H100 ...] --format json`")
