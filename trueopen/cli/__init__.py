@@ -12,7 +12,7 @@ import typer
 
 from .. import __version__
 from ..errors import TrueopenError
-from . import advise, audit, catalog, gate, imports, licenses, serve  # noqa: F401  (each registers its commands)
+from . import advise, audit, catalog, gate, imports, licenses, scan, serve  # noqa: F401  (each registers its commands)
 from .common import ClosedPipe, Verdict, app, err  # noqa: F401
 
 
