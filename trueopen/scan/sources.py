@@ -53,8 +53,9 @@ def unique(specs: Iterable[str]) -> list[str]:
 
 
 def hf_cache_snapshots() -> list[str]:
-    """Every model snapshot folder in the local Hugging Face cache (HF_HUB_CACHE, else
-    HF_HOME/hub), as huggingface_hub itself lists them; none when there is no cache."""
+    """Every model snapshot in the local Hugging Face cache (HF_HUB_CACHE, else HF_HOME/hub), as
+    huggingface_hub itself lists them, named hf:ORG/NAME@COMMIT so that the audit reads it through
+    the cache (its files are links into blobs/). None when there is no cache."""
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
@@ -66,8 +67,6 @@ def hf_cache_snapshots() -> list[str]:
         raise InputError("--hf-cache", f"the Hugging Face cache cannot be read: {exc}") from None
     out = []
     for repo in sorted(info.repos, key=lambda r: r.repo_id):
-        if repo.repo_type != "model":
-            continue
-        for rev in sorted(repo.revisions, key=lambda r: r.commit_hash):
-            out.append(normalise(str(rev.snapshot_path)))
+        if repo.repo_type == "model":
+            out += [f"hf:{repo.repo_id}@{rev.commit_hash}" for rev in sorted(repo.revisions, key=lambda r: r.commit_hash)]
     return out
