@@ -83,7 +83,7 @@ def scan(
     format: Optional[ScanFormat] = typer.Option(None, "--format", "-f",
                                                 help="table: a summary at the end (default on a terminal); jsonl: "
                                                      "the records (default otherwise; on stdout without -o)"),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, max=1024,
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, max=1024, metavar="N",
                                           help="start a local Dask cluster of N processes, one thread each "
                                                "(default: the number of cores)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:8786",
@@ -108,19 +108,20 @@ def scan(
     worker that dies is replaced and its sources retried by Dask; a source that still fails is an
     error record. Ctrl-C stops the scan; what was written stays, and --resume goes on from there.
 
-    Exit 0 when every source is clean, 1 when any has warnings or errors, 2 for bad arguments.
+    Exit 0 when every source audited is clean, 1 when any has warnings or is an error record, 2 for
+    bad arguments.
 
     Examples:
 
-      trueopen scan /models/* -o results.jsonl
+      trueopen scan '/models/*' -o results.jsonl
 
-      trueopen scan '/registry/**/config.json' --workers 8 -o nightly.jsonl --resume
+      trueopen scan '/registry/*/*' -w 8 -o nightly.jsonl --resume
 
-      find /models -maxdepth 1 -type d | trueopen scan -i - --format jsonl | jq .verdict.level
+      ls -d /models/*/ | trueopen scan -i - -f jsonl | jq .verdict.level
 
       trueopen scan --hf-cache -o cache.parquet
 
-      trueopen scan -i snapshots.txt --scheduler tcp://head:8786 -o results.jsonl
+      trueopen scan -i list.txt --scheduler tcp://head:8786 -o out.jsonl
     """
     from ..scan import runner
     from ..scan.output import Output

@@ -48,8 +48,14 @@ def record(source: str, seconds: float, audit_json: dict[str, Any] | None, error
 
 def line(rec: dict[str, Any]) -> str:
     """One JSON line: json.dumps escapes newlines in strings, json_text the C1, bidi and line
-    separator characters, so the record is exactly one line in any reader."""
-    return json_text(json.dumps(jsonable(rec), ensure_ascii=False, separators=(",", ":"))) + "\n"
+    separator characters, so the record is exactly one line in any reader. The audit part is
+    already plain JSON (report.audit.to_json makes it so): it is not walked a second time."""
+    return json_text(json.dumps(rec, ensure_ascii=False, separators=(",", ":"), default=_plain)) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """Anything json.dumps does not know (never expected here) as report/safe_text.jsonable says."""
+    return jsonable(value)
 
 
 def brief_of(result: Any) -> Brief:
