@@ -310,3 +310,36 @@ def test_partial_last_line_is_cut_on_resume(tmp_path):
     out.write_text('{"source": "/x", "seconds": 1, "error": null}\n{"source": "/y", "sec')
     o = Output(str(out), resume=True)
     assert o.done == {"/x"} and out.read_text().endswith("null}\n")
+
+
+def test_a_worker_killed_mid_scan_loses_nothing(scheduler, tmp_path):
+    """SIGKILL the Dask worker process while a scan runs: its nanny starts a new one, Dask reruns
+    what was lost, and every source still gets exactly one clean record."""
+    import signal
+
+    from distributed import Client
+
+    n = 120
+    folders = []
+    for i in range(n):
+        model_folder(tmp_path / f"f{i:03d}", i, LICENSES[i % len(LICENSES)])
+        folders.append(str(tmp_path / f"f{i:03d}"))
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, **OFFLINE}
+    with Client(scheduler, timeout="30s") as c:
+        (pid,) = c.run(os.getpid).values()
+        proc = subprocess.Popen([sys.executable, "-m", "trueopen", "scan", str(tmp_path / "f*"), "--scheduler", scheduler,
+                                 "-o", str(out), "-f", "jsonl"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 5):
+            time.sleep(0.05)
+        at_kill = len(out.read_bytes().splitlines())
+        os.kill(pid, signal.SIGKILL)
+        _, err = proc.communicate(timeout=240)
+        c.wait_for_workers(1, timeout="60s")
+        assert list(c.run(os.getpid).values()) != [pid]  # a new worker process took over
+    assert at_kill < n, "the worker was killed before the scan ended"
+    recs = read_jsonl(out)
+    assert proc.returncode == 0, err
+    assert sorted(r["source"] for r in recs) == folders  # each exactly once
+    assert all(r["error"] is None for r in recs)
