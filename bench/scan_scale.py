@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import subprocess
@@ -100,6 +101,7 @@ class PeakRss:
     def __init__(self, pid: int, extra: list[int] = ()):
         self.pid, self.extra = pid, list(extra)
         self.client = 0
+        self.client_cpu = 0.0  # the client's own CPU seconds (its scheduler thread too, on a local cluster)
         self.workers: dict[int, int] = {}
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
@@ -109,6 +111,8 @@ class PeakRss:
         try:
             root = psutil.Process(self.pid)
             self.client = max(self.client, root.memory_info().rss)
+            t = root.cpu_times()
+            self.client_cpu = t.user + t.system
             procs = root.children(recursive=True)
         except psutil.Error:
             procs = []
@@ -135,24 +139,45 @@ class PeakRss:
         return self.client, max(self.workers.values(), default=0)
 
 
+def tree_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by long-lived processes and their descendants."""
+    total = 0.0
+    for pid in pids:
+        try:
+            p = psutil.Process(pid)
+            for q in [p, *p.children(recursive=True)]:
+                t = q.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            pass
+    return total
+
+
 def scan(folders: list[str], args: list[str], out: Path, expected: dict[str, int], watch: list[int] = ()) -> dict:
     out.unlink(missing_ok=True)
     listing = out.with_suffix(".list")
     listing.write_text("\n".join(folders) + "\n")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "trueopen", "scan", "-i", str(listing), "-o", str(out), "-f", "jsonl", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ext_before = tree_cpu(list(watch))
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     rss = PeakRss(proc.pid, watch)
     _, errors = proc.communicate()
     wall = time.perf_counter() - start
     client, worker = rss.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # every process of the scan: the client, and a local cluster's workers (waited for, so counted
+    # here), or the external cluster's scheduler and workers
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) + tree_cpu(list(watch)) - ext_before
     recs = [json.loads(line) for line in out.read_text().splitlines()]
     got = {r["source"]: (r.get("weights") or {}).get("parameters") for r in recs}
     wrong = [s for s in folders if got.get(s) != expected[s]]
     if proc.returncode not in (0, 1) or len(recs) != len(folders) or wrong:
         sys.exit(f"scan {args} failed: exit {proc.returncode}, {len(recs)} records, {len(wrong)} wrong; {errors[-2000:]}")
-    return {"n": len(folders), "wall": wall, "rate": len(folders) / wall, "client_rss": client, "worker_rss": worker}
+    return {"n": len(folders), "wall": wall, "rate": len(folders) / wall, "client_rss": client, "worker_rss": worker,
+            "cpu": cpu, "client_cpu": rss.client_cpu}
 
 
 def _free_port() -> int:
@@ -216,7 +241,7 @@ def main() -> None:
             r = scan(folders[:n], extra, out, expected)
             results[label].append(r)
             print(f"{label:<34}{n:>6,} folders {r['wall']:7.1f} s {r['rate']:7.1f}/s  client {mb(r['client_rss'])}, "
-                  f"largest worker {mb(r['worker_rss'])}", flush=True)
+                  f"largest worker {mb(r['worker_rss'])}, CPU {r['cpu']:.0f} s (client {r['client_cpu']:.0f} s)", flush=True)
     if not args.skip_external:
         address, procs = external_cluster(2)
         label = "dask scheduler + 2 dask workers"
@@ -227,22 +252,25 @@ def main() -> None:
                 r = scan(folders[:n], ["--scheduler", address], out, expected, watch=[p.pid for p in procs])
                 results[label].append(r)
                 print(f"{label:<34}{n:>6,} folders {r['wall']:7.1f} s {r['rate']:7.1f}/s  client "
-                      f"{mb(r['client_rss'])}, largest worker {mb(r['worker_rss'])}", flush=True)
+                      f"{mb(r['client_rss'])}, largest worker {mb(r['worker_rss'])}, CPU {r['cpu']:.0f} s "
+                      f"(client {r['client_cpu']:.0f} s)", flush=True)
         finally:
             for p in procs:
                 p.terminate()
             for p in procs:
                 p.wait(timeout=30)
     print()
-    print(f"| cluster | folders | wall s | folders/s | marginal folders/s | client peak RSS | worker peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| cluster | folders | wall s | folders/s | marginal folders/s | CPU ms per folder (client) "
+          "| client peak RSS | worker peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     marginal = {}
     for label, runs in results.items():
         a, b = runs
         marginal[label] = (b["n"] - a["n"]) / max(1e-9, b["wall"] - a["wall"])
         for r in runs:
-            print(f"| {label} | {r['n']:,} | {r['wall']:.1f} | {r['rate']:.1f} | "
-                  f"{marginal[label]:.1f} | {mb(r['client_rss'])} | {mb(r['worker_rss'])} |")
+            print(f"| {label} | {r['n']:,} | {r['wall']:.1f} | {r['rate']:.1f} | {marginal[label]:.1f} | "
+                  f"{1000 * r['cpu'] / r['n']:.1f} ({1000 * r['client_cpu'] / r['n']:.1f}) | "
+                  f"{mb(r['client_rss'])} | {mb(r['worker_rss'])} |")
     one = results["1 local worker"]
     for label in results:
         if label == "1 local worker":

@@ -228,8 +228,8 @@ def test_parquet_round_trip(registry, scheduler, tmp_path):
     assert r.code == 0, r.err  # the exit code speaks for the sources audited in this run
     again = pq.read_table(out).to_pylist()
     assert sorted(row["source"] for row in again) == sorted(registry["all"] + [str(extra)])
-    assert {row["source"]: row["seconds"] for row in again if row["source"] != str(extra)} == \
-           {row["source"]: row["seconds"] for row in rows}  # kept, not re-audited
+    assert {row["source"]: row for row in again if row["source"] != str(extra)} == \
+           {row["source"]: row for row in rows}  # kept whole (times included), not re-audited
 
 
 def test_timeout_makes_error_records_and_the_scan_goes_on(registry, scheduler, tmp_path):

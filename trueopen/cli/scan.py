@@ -137,15 +137,13 @@ def scan(
         if not todo:
             fail("no sources: give folders, files or patterns, --from-file LIST or --hf-cache")
         out = Output(output, resume=resume, force=force)
+        if output is None and fmt is ScanFormat.table:
+            err.print("note: records are not kept; add -o results.jsonl to keep them", highlight=False, markup=False)
+            sink = None
+        else:
+            sink = out.sink()  # the -o file, or standard output for jsonl
     except TrueopenError as exc:
         fail(str(exc))
-    if fmt is ScanFormat.jsonl and output is None:
-        sink = out.sink()  # standard output
-    elif output is None:
-        err.print("note: records are not kept; add -o results.jsonl to keep them", highlight=False, markup=False)
-        sink = None
-    else:
-        sink = out.sink()
     summary = Summary()
     remaining = [s for s in todo if s not in out.done]
     summary.skipped = len(todo) - len(remaining)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
-from .records import read_sources
+from .records import SCAN_FIELDS, read_sources
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 BATCH_ROWS = 1000
@@ -68,7 +68,10 @@ class LineSink:
 
     def __init__(self, path: str | None):
         self.path = path
-        self._fd = None if path is None else os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            self._fd = None if path is None else os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise InputError(path, f"cannot be written: {exc.strerror or exc}") from None
 
     def write(self, line: str) -> None:
         if self._fd is None:
@@ -101,7 +104,9 @@ class Output:
         if self.parquet:
             _require_pyarrow()
         self.lines_path = path + ".part.jsonl" if self.parquet else path
-        exists = _regular_or_missing(path) | _regular_or_missing(self.lines_path)
+        # an empty file holds no records (a scan that failed before its first): not worth refusing
+        exists = (_regular_or_missing(path) and (self.parquet or os.path.getsize(path) > 0)) \
+            | (_regular_or_missing(self.lines_path) and os.path.getsize(self.lines_path) > 0)
         if exists and not (resume or force):
             raise InputError(path, "already exists; add --resume to skip the sources it holds and append, "
                                    "or --force to replace it")
@@ -220,8 +225,9 @@ def _parquet_to_lines(path: str, lines_path: str) -> None:
     try:
         for batch in f.iter_batches(batch_size=BATCH_ROWS):
             for row in batch.to_pylist():
-                sink.write(line({k: (json.loads(v) if k in json_cols and v is not None else v)
-                                 for k, v in row.items() if v is not None or k in ("error",)}))
+                if row.get("error") is not None:  # an error record has the scan's fields only
+                    row = {k: row.get(k) for k in SCAN_FIELDS}
+                sink.write(line({k: (json.loads(v) if k in json_cols and v is not None else v) for k, v in row.items()}))
     finally:
         sink.close()
     os.remove(path)

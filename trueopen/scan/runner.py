@@ -44,8 +44,8 @@ def cluster(workers: int | None, scheduler: str | None) -> Iterator[tuple[object
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="15s")
-        except (OSError, TimeoutError) as exc:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(scheduler, f"no Dask scheduler answers there ({type(exc).__name__}); "
                                         "start one with `dask scheduler` and `dask worker ADDRESS`") from None
         try:
@@ -78,7 +78,11 @@ def run(client, n_workers: int, sources: list[str], timeout: float, on_result: C
 
     if not sources:
         return
-    client.run(warm)  # every worker loads the catalog and the license index before any clock starts
+    try:
+        client.run(warm)  # every worker loads the catalog and the license index before any clock starts
+    except Exception as exc:  # noqa: BLE001 - e.g. a remote worker without trueopen installed
+        raise InputError("the Dask workers", f"cannot run trueopen ({type(exc).__name__}: {str(exc)[:160]}); "
+                                             "install trueopen where the workers run") from None
     size = batch_size(len(sources), n_workers)
     batches = [sources[i:i + size] for i in range(0, len(sources), size)]
     window = max(2, n_workers * IN_FLIGHT_PER_WORKER)

@@ -59,7 +59,11 @@ def audit_batch(sources: list[str], timeout: float, offline: bool | None = None,
                 against: str | None = None) -> list[Outcome]:
     """Several sources in one Dask task: a task costs about a millisecond of scheduling, an audit
     of a small folder a few, so batches keep the workers, not the scheduler, busy."""
+    warm()  # a worker that joined (or was restarted) after the scan began loads everything first
     return [audit_one(s, timeout, offline, against) for s in sources]
+
+
+_warm: list[float] = []  # the seconds warming took, once per worker process
 
 
 def warm() -> float:
@@ -67,6 +71,8 @@ def warm() -> float:
     any source starts, so the first audit on each worker is not charged (or timed out) for it."""
     import tempfile
 
+    if _warm:
+        return _warm[0]
     start = time.perf_counter()
     from ..licenses import identify
 
@@ -76,4 +82,5 @@ def warm() -> float:
             _audit(folder, True, None)
         except Exception:  # noqa: BLE001 - warming up is best effort; real audits report their errors
             pass
-    return time.perf_counter() - start
+    _warm.append(time.perf_counter() - start)
+    return _warm[0]
