@@ -58,7 +58,9 @@ def cluster(workers: int | None, scheduler: str | None) -> Iterator[tuple[object
             client.close()
         return
     n = workers or os.cpu_count() or 1
-    lc = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    # ":0": no dashboard is wanted, but the scheduler still serves HTTP; a free port, not 8787
+    lc = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      worker_dashboard_address=None, host="127.0.0.1",
                       silence_logs=logging.ERROR, scheduler_port=0)
     client = Client(lc)
     try:
