@@ -64,6 +64,15 @@ def registry(tmp_path_factory) -> dict:
             "all": sorted(good + [str(trunc), str(fifo), str(root / "dangling")])}
 
 
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> Path:
+    """100 good folders: enough for a scan to be stopped or have its worker killed midway."""
+    root = tmp_path_factory.mktemp("many")
+    for i in range(100):
+        model_folder(root / f"f{i:03d}", i, LICENSES[i % len(LICENSES)])
+    return root
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -312,23 +321,20 @@ def test_partial_last_line_is_cut_on_resume(tmp_path):
     assert o.done == {"/x"} and out.read_text().endswith("null}\n")
 
 
-def test_a_worker_killed_mid_scan_loses_nothing(scheduler, tmp_path):
+def test_a_worker_killed_mid_scan_loses_nothing(scheduler, many, tmp_path):
     """SIGKILL the Dask worker process while a scan runs: its nanny starts a new one, Dask reruns
     what was lost, and every source still gets exactly one clean record."""
     import signal
 
     from distributed import Client
 
-    n = 120
-    folders = []
-    for i in range(n):
-        model_folder(tmp_path / f"f{i:03d}", i, LICENSES[i % len(LICENSES)])
-        folders.append(str(tmp_path / f"f{i:03d}"))
+    folders = sorted(str(p) for p in many.iterdir())
+    n = len(folders)
     out = tmp_path / "out.jsonl"
     env = {**os.environ, **OFFLINE}
     with Client(scheduler, timeout="30s") as c:
         (pid,) = c.run(os.getpid).values()
-        proc = subprocess.Popen([sys.executable, "-m", "trueopen", "scan", str(tmp_path / "f*"), "--scheduler", scheduler,
+        proc = subprocess.Popen([sys.executable, "-m", "trueopen", "scan", str(many / "f*"), "--scheduler", scheduler,
                                  "-o", str(out), "-f", "jsonl"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 5):
@@ -343,3 +349,31 @@ def test_a_worker_killed_mid_scan_loses_nothing(scheduler, tmp_path):
     assert proc.returncode == 0, err
     assert sorted(r["source"] for r in recs) == folders  # each exactly once
     assert all(r["error"] is None for r in recs)
+
+
+def test_resume_after_a_real_interrupt(scheduler, many, tmp_path):
+    """SIGTERM (a cron or systemd stop) midway: the scan ends with 130, saying how to go on; the
+    lines written stay, and --resume audits only what is missing."""
+    import signal
+
+    n = len(list(many.iterdir()))
+    out = tmp_path / "out.jsonl"
+    args = [sys.executable, "-m", "trueopen", "scan", str(many / "*"), "--scheduler", scheduler, "-o", str(out)]
+    proc = subprocess.Popen(args, env={**os.environ, **OFFLINE}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 5):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    written = out.read_text()
+    k = len(written.splitlines())
+    assert proc.returncode == 130 and 5 <= k < n, (proc.returncode, k, err)
+    assert f"interrupted after {k} of {n} sources" in err and "--resume" in err
+    r = run_cli("scan", str(many / "*"), "--scheduler", scheduler, "-o", str(out), "--resume", "-f", "table",
+                env=OFFLINE)
+    assert r.code == 0, r.err
+    assert f"Scanned {n - k} sources" in r.out and f"{k} already done (--resume)" in r.out
+    text = out.read_text()
+    assert text.startswith(written)
+    assert sorted(json.loads(line)["source"] for line in text.splitlines()) == \
+           sorted(str(p) for p in many.iterdir())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from enum import Enum
@@ -65,6 +66,10 @@ class _Progress:
     def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 @app.command()
@@ -157,6 +162,7 @@ def scan(
 
     start = time.perf_counter()
     interrupted = False
+    stop_on_term = signal.signal(signal.SIGTERM, _interrupt)  # kill, cron or systemd stop: as Ctrl-C
     try:
         with runner.cluster(workers, scheduler) as (client, n):
             runner.run(client, n, remaining, timeout, on_result, offline=True if offline else None)
@@ -166,6 +172,7 @@ def scan(
         progress.stop()
         fail(str(exc))
     finally:
+        signal.signal(signal.SIGTERM, stop_on_term)
         progress.stop()
         if sink is not None:
             sink.close()
