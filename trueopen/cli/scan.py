@@ -164,8 +164,9 @@ def scan(
     interrupted = False
     stop_on_term = signal.signal(signal.SIGTERM, _interrupt)  # kill, cron or systemd stop: as Ctrl-C
     try:
-        with runner.cluster(workers, scheduler) as (client, n):
-            runner.run(client, n, remaining, timeout, on_result, offline=True if offline else None)
+        if remaining:  # --resume with everything done: no cluster to start
+            with runner.cluster(workers, scheduler) as (client, n):
+                runner.run(client, n, remaining, timeout, on_result, offline=True if offline else None)
     except KeyboardInterrupt:
         interrupted = True
     except TrueopenError as exc:
@@ -179,7 +180,8 @@ def scan(
     seconds = time.perf_counter() - start
     if interrupted:
         err.print(f"interrupted after {summary.total:,} of {len(remaining):,} sources; "
-                  + (f"run again with --resume -o {output} to go on" if output else "nothing was kept"),
+                  + (f"run again with --resume -o {output} to go on" if output
+                     else "their records went to standard output" if sink is not None else "nothing was kept"),
                   highlight=False, markup=False)
         raise typer.Exit(130)
     if output is not None:
