@@ -15,7 +15,7 @@ import sys
 from .. import __version__
 
 # Every command module, in the order their commands are listed by `trueopen --help`.
-MODULES = ("advise", "audit", "catalog", "gate", "imports", "licenses", "serve")
+MODULES = ("advise", "audit", "catalog", "gate", "imports", "licenses", "scan", "serve")
 # The module that registers each command; a name not here (a typo, --help) loads them all.
 COMMAND_MODULES = {
     "compare": "advise", "cost": "advise", "choose": "advise",
@@ -24,6 +24,7 @@ COMMAND_MODULES = {
     "bom": "gate", "check": "gate",
     "import": "imports",
     "license": "licenses", "can": "licenses",
+    "scan": "scan",
     "serve": "serve",
 }
 

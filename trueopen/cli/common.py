@@ -59,6 +59,8 @@ app = typer.Typer(
         "  trueopen audit ./my-model          derive the facts from a model's own files\n\n"
         "  trueopen audit hf:org/name --against llama-3.1-8b\n\n"
         "  trueopen license ./my-model        name every license in a folder, file or tag\n\n"
+        "  trueopen scan '/models/*' -o out.jsonl\n\n"
+        "                                     audit many sources at once, on Dask\n\n"
         "  trueopen can llama-2-7b --users 800M --distill\n\n"
         "                                     may we? per question, citing the clause\n\n"
         "  trueopen import mof model.yml      score a Model Openness Framework file as MOT does\n\n"

@@ -1,0 +1,119 @@
+"""The client side of a scan: a Dask cluster (a local one, or an existing scheduler), sources sent in
+small batches with a bounded number in flight, results handed back as they complete."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from ..errors import InputError
+from .records import Outcome, error_outcome
+from .worker import audit_batch, warm
+
+IN_FLIGHT_PER_WORKER = 4  # batches queued per worker: enough to hide scheduling, bounded memory
+MAX_BATCH = 16
+
+
+def batch_size(n_sources: int, n_workers: int) -> int:
+    """Sources per Dask task: up to MAX_BATCH, fewer when there are few sources per worker, so
+    the last batches do not leave a worker idle for long."""
+    per_worker = max(1, n_sources // max(1, n_workers * IN_FLIGHT_PER_WORKER * 4))
+    return max(1, min(MAX_BATCH, per_worker))
+
+
+def _quiet() -> None:
+    """Dask's own INFO lines (cluster up, worker started) are not our output."""
+    import dask
+
+    dask.config.set({"distributed.admin.tick.limit": "1h", "logging.distributed": "error"})
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
+                 "distributed.core", "distributed.comm", "distributed.http.proxy", "tornado"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@contextmanager
+def cluster(workers: int | None, scheduler: str | None) -> Iterator[tuple[object, int]]:
+    """A dask.distributed Client and its number of workers: a LocalCluster of `workers` processes
+    with one thread each (no dashboard), or the cluster at `scheduler`."""
+    _quiet()
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(scheduler, f"no Dask scheduler answers there ({type(exc).__name__}); "
+                                        "start one with `dask scheduler` and `dask worker ADDRESS`") from None
+        try:
+            n = len(client.scheduler_info()["workers"])
+            if n == 0:
+                client.wait_for_workers(1, timeout="60s")
+                n = len(client.scheduler_info()["workers"])
+            yield client, n
+        finally:
+            client.close()
+        return
+    n = workers or os.cpu_count() or 1
+    # ":0": no dashboard is wanted, but the scheduler still serves HTTP; a free port, not 8787
+    lc = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      worker_dashboard_address=None, host="127.0.0.1",
+                      silence_logs=logging.ERROR, scheduler_port=0)
+    client = Client(lc)
+    try:
+        yield client, n
+    finally:
+        client.close()
+        lc.close()
+
+
+def run(client, n_workers: int, sources: list[str], timeout: float, on_result: Callable[[Outcome], None],
+        offline: bool | None = None, against: str | None = None) -> None:
+    """Audit `sources` on the cluster; `on_result` gets each outcome as its batch completes. At most
+    IN_FLIGHT_PER_WORKER batches per worker are pending, so memory does not grow with the number
+    of sources. A batch lost with its worker is retried by Dask; a batch that still fails is split
+    and each source tried alone once, and what fails then becomes an error record."""
+    from distributed import as_completed
+
+    if not sources:
+        return
+    try:
+        client.run(warm)  # every worker loads the catalog and the license index before any clock starts
+    except Exception as exc:  # noqa: BLE001 - e.g. a remote worker without trueopen installed
+        raise InputError("the Dask workers", f"cannot run trueopen ({type(exc).__name__}: {str(exc)[:160]}); "
+                                             "install trueopen where the workers run") from None
+    size = batch_size(len(sources), n_workers)
+    batches = [sources[i:i + size] for i in range(0, len(sources), size)]
+    window = max(2, n_workers * IN_FLIGHT_PER_WORKER)
+    todo = iter(batches)
+    pending: dict = {}
+
+    def submit(batch: list[str]) -> object:
+        fut = client.submit(audit_batch, batch, timeout, offline, against, pure=False, retries=1)
+        pending[fut.key] = batch
+        return fut
+
+    ac = as_completed([submit(b) for b in itertools.islice(todo, window)])
+    for fut in ac:
+        batch = pending.pop(fut.key)
+        started = time.perf_counter()
+        try:
+            outcomes = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task failed
+            if len(batch) > 1:
+                for s in batch:
+                    ac.add(submit([s]))
+                continue
+            outcomes = [error_outcome(batch[0], time.perf_counter() - started,
+                                      f"{batch[0]}: the Dask worker auditing it failed "
+                                      f"({type(exc).__name__}: {str(exc)[:120]})")]
+        finally:
+            fut.release()
+        for o in outcomes:
+            on_result(o)
+        nxt = next(todo, None)
+        if nxt is not None:
+            ac.add(submit(nxt))
