@@ -173,6 +173,34 @@ def _cites(release: Release, key: str | None, prefix: str) -> str | None:
     return src.url if src is not None and src.url.startswith(prefix) else None
 
 
+PAPERS = (mofc.TECHNICAL_REPORT, mofc.RESEARCH_PAPER)
+
+
+def _withheld(release: Release, theirs: Release, name: str) -> tuple[str, str] | None:
+    """(how the entry reads, the URL of its source) when a component MOT lists and the entry does
+    not is settled by a fact the entry already cites: weights that are not downloadable, a
+    document that says it withholds the architecture or the evaluation, training data not
+    disclosed, or the one paper MOT files under the other of its two document names."""
+    def url(key: str | None) -> str | None:
+        return release.sources[key].url if key and key in release.sources else None
+
+    if name in (mofc.WEIGHTS, mofc.CHECKPOINTS) and release.access and release.access.weights == "none":
+        return NOT_LISTED, url(release.access.source)
+    kept = {mofc.ARCHITECTURE: "architecture", mofc.EVALUATION_RESULTS: "evaluation",
+            mofc.EVALUATION_DATA: "evaluation"}.get(name)
+    withholding = [d for d in release.documentation if kept and kept in d.withholds]
+    if withholding:
+        return NOT_LISTED, withholding[0].url
+    if name == mofc.DATASETS and release.training_data and release.training_data.disclosure == "none":
+        return NOT_LISTED, url(release.training_data.source)
+    if name in PAPERS:
+        other = PAPERS[1 - PAPERS.index(name)]
+        mine = release.component(other)
+        if mine is not None and theirs.component(other) is None:
+            return f"recorded as {other}", url(mine.source)
+    return None
+
+
 def mot_differences(release: Release) -> list[MotDifference]:
     """Every MOF component where our entry and MOT's file disagree (listed or not, license), and
     every component the entry took from MOT's file, with what decides it."""
@@ -187,10 +215,13 @@ def mot_differences(release: Release) -> list[MotDifference]:
         cited = _cites(release, comp.source, MOT_REPO) if comp else None
         if _same(ours, theirs) and not cited:
             continue
+        withheld = _withheld(release, theirs_rel, spec.name) if comp is None else None
         if cited:  # the entry took MOT's record (a misquote when the two still differ)
             decided, evidence = ADOPTED, cited
         elif comp is not None:
             decided, evidence = OURS, release.sources[comp.source].url
+        elif withheld is not None:
+            (ours, evidence), decided = withheld, OURS
         else:
             decided, evidence = OPEN_QUESTION, ""
         out.append(MotDifference(release.id, rec["key"], spec.name, ours, theirs, decided, evidence))
