@@ -174,13 +174,22 @@ def _cites(release: Release, key: str | None, prefix: str) -> str | None:
 
 
 PAPERS = (mofc.TECHNICAL_REPORT, mofc.RESEARCH_PAPER)
+# the documentation kinds that can be each document component
+DOC_KINDS = {mofc.TECHNICAL_REPORT: ("technical-report", "preprint"), mofc.RESEARCH_PAPER: ("research-paper", "preprint"),
+             mofc.MODEL_CARD: ("model-card",), mofc.DATA_CARD: ("datasheet",)}
+
+
+def _doc_url(url: str) -> str:
+    return url.split("#")[0].rstrip("/").lower()
 
 
 def _withheld(release: Release, theirs: Release, name: str) -> tuple[str, str] | None:
     """(how the entry reads, the URL of its source) when a component MOT lists and the entry does
     not is settled by a fact the entry already cites: weights that are not downloadable, a
     document that says it withholds the architecture or the evaluation, training data not
-    disclosed, or the one paper MOT files under the other of its two document names."""
+    disclosed, a document MOT files under a component that the entry records as another kind of
+    document (an announcement post, not a technical report), or the one paper MOT files under the
+    other of its two document names."""
     def url(key: str | None) -> str | None:
         return release.sources[key].url if key and key in release.sources else None
 
@@ -193,6 +202,11 @@ def _withheld(release: Release, theirs: Release, name: str) -> tuple[str, str] |
         return NOT_LISTED, withholding[0].url
     if name == mofc.DATASETS and release.training_data and release.training_data.disclosure == "none":
         return NOT_LISTED, url(release.training_data.source)
+    their = theirs.component(name)
+    placed = their.location if their is not None else None
+    same_doc = [d for d in release.documentation if placed and _doc_url(d.url) == _doc_url(placed)]
+    if same_doc and same_doc[0].kind not in DOC_KINDS.get(name, (same_doc[0].kind,)):
+        return f"recorded as {same_doc[0].kind}", same_doc[0].url
     if name in PAPERS:
         other = PAPERS[1 - PAPERS.index(name)]
         mine = release.component(other)
