@@ -109,6 +109,35 @@ def test_a_component_citing_mots_file_must_say_what_the_file_says(tmp_path, cli)
                for n in got["faithful"]["notes"])
 
 
+def test_a_component_the_entry_shows_withheld_is_decided_by_its_own_source(tmp_path, cli):
+    """MOT's GPT-4 file lists the architecture, the final weights and a research paper. An entry
+    whose source says the weights are not downloadable, whose report says it withholds the
+    architecture and which files that report as a technical report settles all three; the same
+    entry without those facts leaves them still to check."""
+    mot = {"url": snapshots.file_url(snapshots.MOT, snapshots.entries(snapshots.MOT)["GPT-4"]), "as_of": "2026-11-28"}
+    report = {"kind": "technical-report", "url": "https://arxiv.org/abs/0000.00001", "as_of": "2026-11-28",
+              "withholds": ["architecture"]}
+    closed = _entry("closed", listed_in={"mot": "GPT-4"}, sources={**_entry("x")["sources"], "mot": mot},
+                    access={"weights": "none", "api": True, "source": "hf"}, documentation=[report],
+                    components=[{"name": "Technical report", "license": "unlicensed", "source": "paper"}])
+    unsaid = _entry("unsaid", listed_in={"mot": "GPT-4"}, sources={**_entry("x")["sources"], "mot": mot},
+                    access={"weights": "gated", "source": "hf"}, documentation=[{**report, "withholds": []}],
+                    components=[])
+    got = _validate(tmp_path, cli, closed, unsaid, notes=True)
+
+    def note(rid: str, component: str) -> str:
+        found = [n for n in got[rid]["notes"] if n.startswith(f"MOT GPT-4: {component}: ")]
+        assert len(found) == 1, (rid, component, got[rid]["notes"])
+        return found[0]
+
+    assert note("closed", "Model parameters (Final)").endswith("decided by our source (https://huggingface.co/example/model)")
+    assert note("closed", "Model architecture").endswith("decided by our source (https://arxiv.org/abs/0000.00001)")
+    paper = note("closed", "Research paper")
+    assert "recorded as Technical report here" in paper and paper.endswith("(https://arxiv.org/abs/0000.00001)")
+    for component in ("Model parameters (Final)", "Model architecture", "Research paper"):
+        assert note("unsaid", component).endswith("still to check")
+
+
 def test_validate_notes_list_where_an_entry_and_its_mot_file_differ(cli):
     res = cli("validate", str(loader.data_dir() / "amber.yaml"), "--notes")
     assert res.code == 0, "differences from MOT are notes, not findings"

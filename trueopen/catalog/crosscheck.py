@@ -173,6 +173,48 @@ def _cites(release: Release, key: str | None, prefix: str) -> str | None:
     return src.url if src is not None and src.url.startswith(prefix) else None
 
 
+PAPERS = (mofc.TECHNICAL_REPORT, mofc.RESEARCH_PAPER)
+# the documentation kinds that can be each document component
+DOC_KINDS = {mofc.TECHNICAL_REPORT: ("technical-report", "preprint"), mofc.RESEARCH_PAPER: ("research-paper", "preprint"),
+             mofc.MODEL_CARD: ("model-card",), mofc.DATA_CARD: ("datasheet",)}
+
+
+def _doc_url(url: str) -> str:
+    return url.split("#")[0].rstrip("/").lower()
+
+
+def _withheld(release: Release, theirs: Release, name: str) -> tuple[str, str] | None:
+    """(how the entry reads, the URL of its source) when a component MOT lists and the entry does
+    not is settled by a fact the entry already cites: weights that are not downloadable, a
+    document that says it withholds the architecture or the evaluation, training data not
+    disclosed, a document MOT files under a component that the entry records as another kind of
+    document (an announcement post, not a technical report), or the one paper MOT files under the
+    other of its two document names."""
+    def url(key: str | None) -> str | None:
+        return release.sources[key].url if key and key in release.sources else None
+
+    if name in (mofc.WEIGHTS, mofc.CHECKPOINTS) and release.access and release.access.weights == "none":
+        return NOT_LISTED, url(release.access.source)
+    kept = {mofc.ARCHITECTURE: "architecture", mofc.EVALUATION_RESULTS: "evaluation",
+            mofc.EVALUATION_DATA: "evaluation"}.get(name)
+    withholding = [d for d in release.documentation if kept and kept in d.withholds]
+    if withholding:
+        return NOT_LISTED, withholding[0].url
+    if name == mofc.DATASETS and release.training_data and release.training_data.disclosure == "none":
+        return NOT_LISTED, url(release.training_data.source)
+    their = theirs.component(name)
+    placed = their.location if their is not None else None
+    same_doc = [d for d in release.documentation if placed and _doc_url(d.url) == _doc_url(placed)]
+    if same_doc and same_doc[0].kind not in DOC_KINDS.get(name, (same_doc[0].kind,)):
+        return f"recorded as {same_doc[0].kind}", same_doc[0].url
+    if name in PAPERS:
+        other = PAPERS[1 - PAPERS.index(name)]
+        mine = release.component(other)
+        if mine is not None and theirs.component(other) is None:
+            return f"recorded as {other}", url(mine.source)
+    return None
+
+
 def mot_differences(release: Release) -> list[MotDifference]:
     """Every MOF component where our entry and MOT's file disagree (listed or not, license), and
     every component the entry took from MOT's file, with what decides it."""
@@ -187,10 +229,13 @@ def mot_differences(release: Release) -> list[MotDifference]:
         cited = _cites(release, comp.source, MOT_REPO) if comp else None
         if _same(ours, theirs) and not cited:
             continue
+        withheld = _withheld(release, theirs_rel, spec.name) if comp is None else None
         if cited:  # the entry took MOT's record (a misquote when the two still differ)
             decided, evidence = ADOPTED, cited
         elif comp is not None:
             decided, evidence = OURS, release.sources[comp.source].url
+        elif withheld is not None:
+            (ours, evidence), decided = withheld, OURS
         else:
             decided, evidence = OPEN_QUESTION, ""
         out.append(MotDifference(release.id, rec["key"], spec.name, ours, theirs, decided, evidence))
