@@ -341,7 +341,7 @@ def test_a_worker_killed_mid_scan_loses_nothing(scheduler, many, tmp_path):
             time.sleep(0.05)
         at_kill = len(out.read_bytes().splitlines())
         os.kill(pid, signal.SIGKILL)
-        _, err = proc.communicate(timeout=240)
+        _, err = proc.communicate(timeout=500)  # the restarted worker loads the catalog again
         c.wait_for_workers(1, timeout="60s")
         assert list(c.run(os.getpid).values()) != [pid]  # a new worker process took over
     assert at_kill < n, "the worker was killed before the scan ended"

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sys
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -45,12 +46,9 @@ def module_sources(package: str, *modules: str) -> bytes:
 def dist_version(dist: str) -> str:
     """An installed distribution's version, read from its metadata folder's name: importing
     importlib.metadata would cost more than a start of trueopen should."""
-    stem = dist.replace("-", "_") + "-"
+    stem = dist.replace("-", "_").lower() + "-"
     for base in sys.path:
-        try:
-            found = [n for n in os.listdir(base or ".") if n.startswith(stem) and n.endswith(".dist-info")]
-        except OSError:
-            continue
+        found = [n for n in _listing(base or ".") if n.lower().startswith(stem) and n.endswith(".dist-info")]
         if len(found) == 1:
             return found[0][len(stem):-len(".dist-info")]
     from importlib import metadata
@@ -62,6 +60,15 @@ def dist_version(dist: str) -> str:
 
 
 MAX_BYTES = 256 * 1024 * 1024  # far above any table here; a bigger file is not one of ours
+
+
+@lru_cache(maxsize=None)
+def _listing(base: str) -> tuple[str, ...]:
+    """A folder's names, read once per run however many versions are asked for."""
+    try:
+        return tuple(os.listdir(base))
+    except OSError:
+        return ()
 
 
 def read_bytes(path: Path) -> bytes | None:

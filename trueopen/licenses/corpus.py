@@ -181,18 +181,15 @@ def reference_corpus(files: list[tuple[str, str]] | None = None,
     """Our fingerprints first, then ScanCode's texts and rules: where a generic ScanCode rule has
     the same text, the matcher's ties go to the lower document number, so the specific AI license
     wins. Texts shorter than one shingle are left out: no match could rest on them."""
-    expressions, kinds, origins, n_words, digests, decisive, word_lists = [], [], [], [], [], [], []
     fps = fingerprints()
-    for fp in fps:
-        expressions.append(fp.key), kinds.append("text"), origins.append(f"fingerprint of {fp.url}")
-        n_words.append(fp.n_words), digests.append(fp.sha256), decisive.append(True)
+    rows = [(fp.key, "text", f"fingerprint of {fp.url}", fp.n_words, fp.sha256, True) for fp in fps]
+    word_lists = []
     for expression, kind, origin, text in scancode_texts(scancode_files() if files is None else files, progress):
         ws = words.word_bytes(words.normalise(text))
-        if len(ws) < SHINGLE:
-            continue
-        expressions.append(expression), kinds.append(kind), origins.append(origin)
-        n_words.append(len(ws)), digests.append(hashlib.sha256(b" ".join(ws)).hexdigest()), decisive.append(False)
-        word_lists.append(ws)
+        if len(ws) >= SHINGLE:
+            rows.append((expression, kind, origin, len(ws), hashlib.sha256(b" ".join(ws)).hexdigest(), False))
+            word_lists.append(ws)
+    expressions, kinds, origins, n_words, digests, decisive = (list(col) for col in zip(*rows))
     sh, owners = many_shingles(word_lists)
     fp_sh = [np.unique(fp.shingles) for fp in fps]
     return Corpus(

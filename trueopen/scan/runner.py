@@ -29,7 +29,10 @@ def _quiet() -> None:
     """Dask's own INFO lines (cluster up, worker started) are not our output."""
     import dask
 
-    dask.config.set({"distributed.admin.tick.limit": "1h", "logging.distributed": "error"})
+    # a local cluster whose workers all died and none came back fails its tasks after 5 minutes
+    # (error records) rather than wait forever; a remote scheduler keeps its own setting
+    dask.config.set({"distributed.admin.tick.limit": "1h", "logging.distributed": "error",
+                     "distributed.scheduler.no-workers-timeout": "300s"})
     for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
                  "distributed.core", "distributed.comm", "distributed.http.proxy", "tornado"):
         logging.getLogger(name).setLevel(logging.ERROR)
