@@ -195,7 +195,7 @@ def notices_of(r) -> str:
     return json.dumps(r.json()["notices"])
 
 
-def test_unsafe_member_names_links_and_duplicates_are_notices_never_read(tmp_path: Path):
+def test_unsafe_member_names_links_and_duplicates_are_warnings_never_read(tmp_path: Path):
     z = zip_with(tmp_path / "evil.zip", {"m/README.md": CARD, "m/../../escape.txt": b"x", "/etc/cron.d/x": b"x"},
                  links={"m/LICENSE": "/etc/passwd"})
     with zipfile.ZipFile(z, "a") as zz, warnings.catch_warnings():
@@ -210,6 +210,10 @@ def test_unsafe_member_names_links_and_duplicates_are_notices_never_read(tmp_pat
     doc = r.json()
     assert doc["weight_files"] == [] and "LICENSE" not in json.dumps(doc["licenses"])
     assert "auto_map" not in text  # neither copy of the duplicated config.json was read
+    warned = {n["path"].split("!/", 1)[-1] for n in doc["notices"] if n["level"] == "warning"}
+    assert {"m/../../escape.txt", "/etc/cron.d/x", "m/config.json"} <= warned, doc["notices"]
+    assert "m/LICENSE" not in warned  # a zip link is not followed, but says nothing of where it points
+    assert r.code == 1  # what an extractor would turn into an attack fails the audit, as a pickle does
     t = tmp_path / "evil.tar"
     with tarfile.open(t, "w") as tar:
         for name, kind, target in (("m/LICENSE", tarfile.SYMTYPE, "../../etc/passwd"), ("m/dev", tarfile.CHRTYPE, ""),
@@ -220,9 +224,12 @@ def test_unsafe_member_names_links_and_duplicates_are_notices_never_read(tmp_pat
         info = tarfile.TarInfo("m/README.md")
         info.size = len(CARD)
         tar.addfile(info, io.BytesIO(CARD))
-    text = notices_of(run_cli("audit", str(t), "--format", "json", "--offline", env=OFFLINE))
+    r = run_cli("audit", str(t), "--format", "json", "--offline", env=OFFLINE)
+    text = notices_of(r)
     for what in ("(outside the archive)", "a device; not read", "a FIFO (named pipe); not read"):
         assert what in text, text
+    assert {n["path"].split("!/", 1)[-1] for n in r.json()["notices"] if n["level"] == "warning"} >= {
+        "m/LICENSE", "m/dev", "m/fifo"} and r.code == 1
 
 
 def test_zip_and_gzip_bombs_are_bounded(tmp_path: Path):

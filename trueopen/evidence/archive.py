@@ -39,6 +39,7 @@ from typing import BinaryIO
 
 from .. import safeio
 from ..errors import InputError, first_line
+from ..report.safe_text import printable
 from . import headers
 from .files import MAX_DEPTH, MAX_FILES, SKIP_DIRS, FileEntry, Listing
 
@@ -80,7 +81,7 @@ def open_regular(path: Path) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise OSError(f"{safeio.shown(path)} is {safeio.kind(mode)}, not a regular file")
+            raise OSError(f"{printable(path)} is {safeio.kind(mode)}, not a regular file")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
     except BaseException:
@@ -199,7 +200,7 @@ class _Member:
     def __init__(self, archive: "_Archive", name: str, size: int, key: object):
         self.archive, self.name, self.size, self.key = archive, name, size, key
         self.archive_path = archive.path
-        self.location = f"{archive.shown}!/{safeio.shown(name)}"
+        self.location = f"{archive.shown}!/{printable(name)}"
         self.uri = f"{archive.uri}!/{name}"
 
     def open(self) -> BinaryIO:
@@ -215,7 +216,7 @@ class _Archive:
 
     def __init__(self, path: Path):
         self.path = path
-        self.shown = safeio.shown(path)
+        self.shown = printable(path)
         self.uri = path.resolve().as_uri()
 
     def open(self, m: _Member) -> BinaryIO:
@@ -305,17 +306,18 @@ class _Collect:
         self.archive = archive
         self.files: list[_Member] = []
         self.notices: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []  # what an extractor would turn into an attack
         self.truncated = False
         self.prefix = ""  # the single top-level folder, the release root
 
-    def note(self, name: str, problem: str) -> None:
-        self.notices.append((f"{self.archive.shown}!/{safeio.shown(name)}", problem))
+    def note(self, name: str, problem: str, attack: bool = False) -> None:
+        (self.warnings if attack else self.notices).append((f"{self.archive.shown}!/{printable(name)}", problem))
 
     def accept(self, raw_name: str) -> str | None:
         """The member's clean name, or None (noted) when it must not be read."""
         problem = member_problem(raw_name)
         if problem:
-            self.note(raw_name, f"{problem}; not read")
+            self.note(raw_name, f"{problem}; not read", attack=True)
             return None
         name = _clean(raw_name)
         parts = name.split("/")
@@ -341,17 +343,17 @@ class _Collect:
         for name, n in counts.items():
             if n > 1:
                 self.note(name, f"appears {n} times in the archive (which copy an extractor keeps depends on "
-                                "the tool); not read")
+                                "the tool); not read", attack=True)
         unique = [m for m in self.files if counts[m.name] == 1]
         tops = {m.name.split("/", 1)[0] for m in unique}
         prefix = next(iter(tops)) + "/" if len(tops) == 1 and all("/" in m.name for m in unique) else ""
         self.prefix = prefix
         entries = [FileEntry(m.name[len(prefix):], m.size, None, m) for m in unique]
-        return Listing(sorted(entries, key=lambda f: f.rel), self.notices, self.truncated)
+        return Listing(sorted(entries, key=lambda f: f.rel), self.notices, self.truncated, self.warnings)
 
 
 def _zip_listing(path: Path, spec: str) -> tuple[_Zip, _Collect]:
-    shown = safeio.shown(spec)
+    shown = printable(spec)
     try:
         size = path.stat().st_size
         with open_regular(path) as fh:
@@ -373,12 +375,12 @@ def _zip_listing(path: Path, spec: str) -> tuple[_Zip, _Collect]:
         if stat.S_ISLNK(mode):
             out.note(name, "a symbolic link; links in archives are not followed")
         elif mode and stat.S_IFMT(mode) and not stat.S_ISREG(mode):
-            out.note(name, f"{safeio.kind(mode)}, not a regular file; not read")
+            out.note(name, f"{safeio.kind(mode)}, not a regular file; not read", attack=True)
         elif info.flag_bits & 0x1:
             out.note(name, "encrypted; not read")
         elif info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             out.note(name, f"declares {info.file_size:,} bytes from {info.compress_size:,} compressed (over "
-                           f"{MAX_RATIO}:1, like a zip bomb); not read")
+                           f"{MAX_RATIO}:1, like a zip bomb); not read", attack=True)
         elif not out.add(name, info.file_size, info):
             break
     return archive, out
@@ -455,7 +457,7 @@ def _keep(fh: BinaryIO, name: str, size: int, budget: int) -> bytes:
 
 
 def _tar_listing(path: Path, spec: str) -> tuple[_Archive, _Collect]:
-    shown = safeio.shown(spec)
+    shown = printable(spec)
     try:
         compression = _compression(path)
     except OSError as exc:
@@ -478,12 +480,13 @@ def _tar_listing(path: Path, spec: str) -> tuple[_Archive, _Collect]:
                     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
                     outside = target.startswith("/") or resolved == ".." or resolved.startswith("../")
                     where = "outside the archive" if outside else "inside it"
-                    out.note(name, f"a link to '{safeio.shown(target[:120])}' ({where}); links in archives are not followed")
+                    out.note(name, f"a link to '{printable(target[:120])}' ({where}); links in archives are not followed",
+                             attack=outside)
                     continue
                 if fh is None:
                     what = ("a device" if member.ischr() or member.isblk() else "a FIFO (named pipe)" if member.isfifo()
                             else "a sparse file" if member.issparse() else "not a regular file")
-                    out.note(name, f"{what}; not read")
+                    out.note(name, f"{what}; not read", attack=what != "a sparse file")
                     continue
                 if not compression and member.offset_data + member.size > size:
                     out.note(name, "runs past the end of the archive (truncated); not read")

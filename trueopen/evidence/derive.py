@@ -118,6 +118,7 @@ def audit(snap: Snapshot, progress: Progress | None = None, today: date | None =
     source is an error."""
     say = progress or (lambda _msg: None)
     notices = [Notice("info", p, m) for p, m in snap.listing.notices]
+    notices += [Notice("warning", p, m) for p, m in snap.listing.warnings]
     if snap.listing.truncated:
         notices.append(Notice("warning", ".", f"more than {len(snap.listing.files):,} files: the rest were not read"))
     files = snap.listing.files

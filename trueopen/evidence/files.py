@@ -77,6 +77,9 @@ class Listing:
     files: list[FileEntry] = field(default_factory=list)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (path, problem)
     truncated: bool = False
+    # (path, problem) that an extractor would turn into an attack (zip slip, links out, bombs): the
+    # audit reads none of them, but whoever unpacks the source next should know
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def walk(root: Path, allowed: Path | Sequence[Path] | None = None) -> Listing:
