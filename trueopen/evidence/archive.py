@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import hashlib
 import io
 import lzma
 import os
@@ -41,7 +40,7 @@ from .. import safeio
 from ..errors import InputError, first_line
 from ..report.safe_text import printable
 from . import headers
-from .files import MAX_DEPTH, MAX_FILES, SKIP_DIRS, FileEntry, Listing
+from .files import MAX_DEPTH, MAX_FILES, SKIP_DIRS, FileEntry, Listing, sha256_stream
 
 SUFFIXES = (".zip", ".whl", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 MAX_RATIO = 100  # deflate reaches about 1,000:1 on zeros; weights compress about 1.1:1, text 4:1
@@ -180,18 +179,6 @@ class _Head(io.BytesIO):
         return super().seek(target)
 
 
-def _chunks(fh: BinaryIO, advance: Callable[[int], None] | None) -> str:
-    h = hashlib.sha256()
-    while True:
-        block = fh.read(CHUNK)
-        if not block:
-            break
-        h.update(block)
-        if advance:
-            advance(len(block))
-    return h.hexdigest()
-
-
 # ---- members -------------------------------------------------------------------------------------
 
 class _Member:
@@ -224,7 +211,7 @@ class _Archive:
 
     def sha256(self, m: _Member, advance: Callable[[int], None] | None) -> str:
         with self.open(m) as fh:
-            return _chunks(fh, advance)
+            return sha256_stream(fh, advance)
 
     def close(self) -> None:
         pass
@@ -287,7 +274,7 @@ class _TarStream(_Archive):
                     for member, fh in _regular(tar, self.path):
                         name = _clean(member.name)
                         if name in wanted and name not in self.hashed and fh is not None:
-                            self.hashed[name] = _chunks(fh, advance)
+                            self.hashed[name] = sha256_stream(fh, advance)
             except headers.HeaderError as exc:
                 raise OSError(str(exc)) from None
             except READ_ERRORS as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -179,3 +180,18 @@ def read_text(entry: FileEntry, limit: int = TEXT_LIMIT) -> str | None:
         if exc.start >= len(raw) - 4:  # cut inside a multi-byte character
             return raw[: exc.start].decode("utf-8-sig", errors="replace")
         return raw.decode("latin-1")
+
+
+HASH_CHUNK = 1 << 20
+
+
+def sha256_stream(fh: BinaryIO, advance: Callable[[int], None] | None = None) -> str:
+    """SHA-256 of what is left in `fh`, read a chunk at a time: a weight file of any size is hashed
+    in bounded memory, and `advance` moves a progress bar."""
+    h = hashlib.sha256()
+    while block := fh.read(HASH_CHUNK):
+        h.update(block)
+        if advance:
+            advance(len(block))
+    return h.hexdigest()
+

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError
-from ..evidence.files import FileEntry
+from ..evidence.files import FileEntry, sha256_stream
 
-CHUNK = 4 * 1024 * 1024
 Advance = Callable[[int], None]  # told how many bytes were just read
 
 
@@ -24,13 +22,5 @@ def sha256(source: Path | FileEntry, advance: Advance | None = None) -> str:
         if source.local is None:
             raise OSError(f"{source.rel} is only listed remotely")
         source = source.local
-    h = hashlib.sha256()
     with source.open("rb") as f:
-        while True:
-            block = f.read(CHUNK)
-            if not block:
-                break
-            h.update(block)
-            if advance:
-                advance(len(block))
-    return h.hexdigest()
+        return sha256_stream(f, advance)
