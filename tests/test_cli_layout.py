@@ -346,3 +346,18 @@ def test_snapshot_importers_share_one_declaration_of_their_options():
     options = dict(taken[0])
     assert set(options) == {("--revision",), ("--out", "-o"), ("--format", "-f")}
     assert set(options.values()) == helps and len(helps) == 3
+
+
+def test_root_help_lists_each_example_on_lines_of_its_own():
+    """The examples are a table to scan: a description wrapped under the next command reads as
+    another example, so every example line is one of ours, unwrapped, within 80 columns."""
+    res = cli80("--help")
+    assert res.code == 0 and too_long(res.out) == []
+    block = res.out.split("Examples:", 1)[1].split("Every command takes", 1)[0]
+    lines = [ln for ln in block.splitlines() if ln.strip()]
+    commands = [ln for ln in lines if ln.strip().startswith("trueopen ")]
+    assert len(commands) >= 15
+    # a line is a command, or a description under one, indented to the description column
+    assert all(ln.startswith("    trueopen ") or ln.startswith(" " * 20) for ln in lines), lines
+    for name in ("show", "list", "audit", "scan", "can", "compare", "choose", "cost", "bom", "check"):
+        assert any(ln.strip().startswith(f"trueopen {name} ") for ln in commands), name
