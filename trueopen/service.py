@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from . import columns
 from .assessment import Assessment, assess
-from .catalog import loader, producers
+from .catalog import loader
 from .errors import NotFound, TrueopenError
 from .licenses import terms
 from .release import Release
 
 if TYPE_CHECKING:  # the audit modules load only when an audit runs
+    from .catalog import producers
     from .evidence.against import Difference
     from .evidence.derive import Audit
 
@@ -108,6 +109,7 @@ class ListFilter:
     @cached_property
     def _producer(self) -> "producers.Producer | None":
         """Resolved once per listing, not once per release."""
+        from .catalog import producers  # reads producers.yaml: only where needed
         try:
             return producers.find(self.producer) if self.producer else None
         except TrueopenError:
@@ -116,6 +118,7 @@ class ListFilter:
     def has_producer(self, release: Release) -> bool:
         """A producer id or alias (openai, zhipu) picks exactly that producer; other text matches
         part of the producer's name."""
+        from .catalog import producers  # reads producers.yaml: only where needed
         if self._producer is not None:
             return producers.of(release, (self._producer,)) is not None
         return loader.normalize(self.producer or "") in loader.normalize(release.producer)
@@ -123,6 +126,7 @@ class ListFilter:
 
 def list_assessments(flt: ListFilter, sort: str = "name",
                      assessed: "Sequence[Assessment] | None" = None) -> list[Assessment]:
+    from .catalog import producers  # reads producers.yaml: only where needed
     if flt.producer and not any(flt.has_producer(r) for r in loader.load()):
         producers.find(flt.producer)  # no such producer: say so, with close names, rather than list nothing
     rows = [a for a in (all_assessments() if assessed is None else assessed) if flt.accepts(a)]
@@ -148,6 +152,7 @@ class ProducerSummary:
 def producer_summaries(query: str | None = None,
                        assessed: "Mapping[str, Assessment] | None" = None) -> list[ProducerSummary]:
     """Every producer with catalog releases (or the one asked for), its releases in date order."""
+    from .catalog import producers  # reads producers.yaml: only where needed
     catalog = loader.load()
     get = (lambda r: assessed[r.id]) if assessed is not None else (lambda r: assess_release(r, catalog))
     chosen = [producers.find(query)] if query else list(producers.load())
@@ -180,6 +185,7 @@ def benchmark_gap(benchmark: str) -> list[GapRow]:
     restricted-weights ones and among closed ones: the open/closed gap over time, by the same
     verdicts `list` shows (unknown is left out). Scores come as producers and leaderboards
     reported them, with settings that can differ; each row names the release and setting."""
+    from .catalog import producers  # reads producers.yaml: only where needed
     want = loader.normalize(benchmark)
     best: dict[tuple[int, str], tuple[float, str, str | None]] = {}
     names = set()
@@ -261,6 +267,7 @@ class ValidationResult:
 
 def validate_release(release: Release) -> list[str]:
     """Problems that do not stop loading but make an entry untrustworthy."""
+    from .catalog import producers  # reads producers.yaml: only where needed
     from .catalog import consistency, crosscheck
 
     findings = [f"dated in the future: {d}" for d in loader.future_dates(release)]
