@@ -13,6 +13,9 @@ import hashlib
 import json
 import os
 import sys
+import types
+import typing
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -160,3 +163,111 @@ def validated(name: str, inputs: tuple[str | bytes, ...], adapter: Any, build: C
     value = build()
     write_atomic(path, adapter.dump_json(value), stale=f"{name}-*.json", keep=keep)
     return value
+
+
+def seal(payload: bytes) -> bytes:
+    """`payload` behind a line holding its SHA-256, so that a reader can trust it without checking
+    every value again: a file cut short, edited or left by another build fails `unseal`."""
+    return b"sha256:" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def unseal(raw: bytes) -> bytes | None:
+    """The payload of a sealed file when its digest matches, else None."""
+    head, sep, payload = raw.partition(b"\n")
+    if not sep or head != b"sha256:" + hashlib.sha256(payload).hexdigest().encode():
+        return None
+    return payload
+
+
+def sealed_models(name: str, inputs: tuple[str | bytes, ...], model: type, build: Callable[[], list],
+                  keep: int = 1) -> tuple:
+    """`build()`'s pydantic models (validated as they were made), or the same models read back from
+    `name-KEY.json`, a sealed file this code wrote, without running a validator: a command that
+    only reads the models then never pays for building pydantic's validators. A file that is not
+    whole and ours (digest, JSON or shape wrong) is built again and replaced."""
+    path = folder() / f"{name}-{key(*inputs)}.json"
+    raw = read_bytes(path)
+    if raw is not None:
+        found = read_sealed(raw, model)
+        if found is not None:
+            return found
+    from pydantic import TypeAdapter
+
+    built = tuple(build())
+    write_atomic(path, seal(TypeAdapter(list[model]).dump_json(list(built))), stale=f"{name}-*.json", keep=keep)
+    return built
+
+
+def read_sealed(raw: bytes, model: type) -> tuple | None:
+    """The models a sealed file holds, or None when it is not one (digest, JSON or shape wrong)."""
+    payload = unseal(raw)
+    if payload is None:
+        return None
+    try:
+        rows = json.loads(payload)
+        make = _reader(model)
+        return tuple(make(row) for row in rows)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+_READERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _reader(model: type) -> Callable[[Any], Any]:
+    """A function turning one JSON object, as pydantic's dump_json wrote it from a valid model,
+    back into that model: what pydantic's `model_construct` does (fields, fields set, extras),
+    field by field from the annotations, with no validator run. Only for files this code wrote
+    and sealed."""
+    if model in _READERS:
+        return _READERS[model]
+    fields: list[tuple[str, Callable[[Any], Any] | None]] = []
+    allow = model.model_config.get("extra") == "allow"
+    known = frozenset(model.model_fields)
+    new, put = object.__new__, object.__setattr__
+
+    def make(value: dict) -> Any:
+        obj = new(model)
+        values = {name: value[name] if f is None else f(value[name]) for name, f in fields}
+        put(obj, "__dict__", values)
+        put(obj, "__pydantic_fields_set__", set(values))
+        put(obj, "__pydantic_extra__", {k: v for k, v in value.items() if k not in known} if allow else None)
+        put(obj, "__pydantic_private__", None)
+        return obj
+
+    _READERS[model] = make  # before the fields: a model may contain itself
+    fields.extend((name, _convert(info.annotation)) for name, info in model.model_fields.items())
+    return make
+
+
+def _convert(tp: Any) -> Callable[[Any], Any] | None:
+    """How a JSON value becomes a value of type `tp`; None when it already is one."""
+    from pydantic import BaseModel
+
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        f = _convert(kinds[0]) if len(kinds) == 1 else _mixed(kinds)
+        return None if f is None else (lambda v: None if v is None else f(v))
+    if origin is list:
+        f = _convert(args[0])
+        return list if f is None else (lambda v: [f(x) for x in v])
+    if origin is dict:
+        f = _convert(args[1])
+        return dict if f is None else (lambda v: {k: f(x) for k, x in v.items()})
+    if origin is typing.Literal or tp in (str, int, bool, typing.Any):
+        return None
+    if tp is float:
+        return float
+    if tp is date:
+        return date.fromisoformat
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return _reader(tp)
+    raise TypeError(f"no reader for {tp!r}")
+
+
+def _mixed(kinds: list) -> None:
+    """A union of several types: only plain JSON values need no conversion."""
+    if all(typing.get_origin(k) is typing.Literal or k in (str, int, bool) for k in kinds):
+        return None
+    raise TypeError(f"no reader for a union of {kinds!r}")

@@ -21,14 +21,33 @@ if TYPE_CHECKING:  # the audit modules load only when an audit runs
     from .evidence.derive import Audit
 
 
+_INDEX: list = [None]  # (catalog, by id, by name or alias) of the catalog last looked in
+
+
+def _by_name(query: str, catalog: tuple[Release, ...]) -> Release | None:
+    """loader.find without its 'did you mean' (a base model outside the catalog is common, and
+    ranking suggestions for it cost more than the assessment): the release with this id, else
+    this name or alias, from an index built once per catalog."""
+    from .catalog import names
+
+    held = _INDEX[0]
+    if held is None or held[0] is not catalog:
+        ids: dict[str, Release] = {}
+        named: dict[str, Release] = {}
+        for r in catalog:
+            ids.setdefault(names.normalize(r.id), r)
+            for k in names.keys(r):
+                named.setdefault(k, r)
+        held = _INDEX[0] = (catalog, ids, named)
+    wanted = names.normalize(query)
+    return held[1].get(wanted) or held[2].get(wanted)
+
+
 def assess_release(release: Release, catalog: tuple[Release, ...] | None = None, _depth: int = 0) -> Assessment:
     """Assess a release; a fine-tune's base model is assessed first when the catalog has it."""
     base = None
     if release.base_model is not None and _depth < 5:
-        try:
-            base_release = loader.find(release.base_model.id, catalog)
-        except TrueopenError:
-            base_release = None
+        base_release = _by_name(release.base_model.id, loader.load() if catalog is None else catalog)
         if base_release is not None and base_release.id != release.id:
             base = assess_release(base_release, catalog, _depth + 1)
     return assess(release, base)
