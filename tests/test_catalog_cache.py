@@ -218,6 +218,8 @@ def test_every_release_shown_and_listed_from_the_cache_as_from_the_yaml(cache):
     """The fast path (a sealed compiled file turned back into releases without validation) gives
     every `show --format json` document and the `list --format json` rows exactly as the YAML
     read and validated does, fine-tunes' base models included."""
+    from pydantic import TypeAdapter
+
     from trueopen import service
     from trueopen.release import Release
     from trueopen.report import jsonout
@@ -228,9 +230,12 @@ def test_every_release_shown_and_listed_from_the_cache_as_from_the_yaml(cache):
     loader.load_dir(folder)  # builds the compiled file
     fast = compiled.load(folder, _never)
     assert len(fast) == len(slow) > 100 and all(type(r) is Release for r in fast)
-    for a, b in zip(fast, slow):
-        assert a == b and a.model_fields_set == b.model_fields_set, a.id
-        assert a.model_dump_json() == b.model_dump_json()
+    (path,) = _catalog_files(cache)
+    checked = TypeAdapter(list[Release]).validate_json(path.read_bytes().partition(b"\n")[2],
+                                                        context={"exact_licenses": True})
+    for a, b, c in zip(fast, slow, checked):
+        assert a == b == c and a.model_dump_json() == b.model_dump_json(), a.id
+        assert a.model_fields_set == c.model_fields_set  # as pydantic reads the same file
     assert sum(1 for r in slow if r.base_model and service._by_name(r.base_model.id, slow)) > 5
 
     def shown(catalog):
@@ -241,6 +246,21 @@ def test_every_release_shown_and_listed_from_the_cache_as_from_the_yaml(cache):
 
     assert shown(fast) == shown(slow)
     assert listed(fast) == listed(slow)
+
+    # The assessments `list`, `producers` and `gap` read: computed and saved, then read back.
+    service._assessed.cache_clear()
+    loader.load.cache_clear()
+    try:
+        computed = service.all_assessments()
+        assert len(list(cache.glob("assessments-*.json"))) == 1
+        service._assessed.cache_clear()
+        read_back = service.all_assessments()
+        assert read_back == computed == [service.assess_release(r, slow) for r in slow]
+        assert [a.release for a in read_back] == list(loader.load())
+        assert json_dumps([jsonout.summary(a) for a in read_back]) == listed(slow)
+    finally:
+        service._assessed.cache_clear()
+        loader.load.cache_clear()
 
 
 def test_a_sealed_file_edited_in_place_is_rebuilt(cache, catalog_copy):
@@ -283,3 +303,23 @@ def test_the_cli_prints_the_same_from_a_warm_cache_as_from_an_empty_one(tmp_path
     warm = run_cli(*args, env=env)
     assert (warm.code, warm.out, warm.err) == (cold.code, cold.out, cold.err)
     assert len(cold.out.splitlines()) > 5
+
+
+@pytest.mark.parametrize("content", [b"", b"sha256:0\n[]", "sealed-other"])
+def test_a_damaged_or_foreign_assessments_file_is_assessed_again(cache, content):
+    """A sealed file of another shape (or none that is whole) is never trusted: the releases are
+    assessed again, as without a cache."""
+    from trueopen import cache as cachemod, service
+
+    service._assessed.cache_clear()
+    try:
+        computed = service.all_assessments()
+        (path,) = cache.glob("assessments-*.json")
+        path.write_bytes(cachemod.seal(b'[{"release": "bert"}]') if content == "sealed-other" else content)
+        service._assessed.cache_clear()
+        assert service.all_assessments() == computed
+        service._assessed.cache_clear()
+        assert service.all_assessments() == computed  # and the file was written whole again
+        assert cachemod.unseal(path.read_bytes()) is not None
+    finally:
+        service._assessed.cache_clear()

@@ -271,3 +271,69 @@ def _mixed(kinds: list) -> None:
     if all(typing.get_origin(k) is typing.Literal or k in (str, int, bool) for k in kinds):
         return None
     raise TypeError(f"no reader for a union of {kinds!r}")
+
+
+def sealed_table(name: str, inputs: tuple[str | bytes, ...], build: Callable[[], Any],
+                 read: Callable[[Any], T]) -> T | None:
+    """`read()` of the JSON value saved in the sealed file `name-KEY.json`; None when there is no
+    such whole file or `read` cannot make sense of it. Then `build()` gives the JSON value, which
+    is saved for the next run, and the caller goes on with what it computed."""
+    path = folder() / f"{name}-{key(*inputs)}.json"
+    raw = read_bytes(path)
+    payload = unseal(raw) if raw is not None else None
+    if payload is not None:
+        try:
+            return read(json.loads(payload))
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+            pass
+    write_atomic(path, seal(json.dumps(build()).encode("utf-8")), stale=f"{name}-*.json")
+    return None
+
+
+def plain(value: Any, refer: Callable[[Any], Any] | None = None) -> Any:
+    """A tree of dataclasses, tuples and dicts as JSON values; `refer` may stand a shorter value in
+    for an object (a release by its id), returning None to leave it be."""
+    import dataclasses
+
+    if refer is not None and (ref := refer(value)) is not None:
+        return ref
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name), refer) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v, refer) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v, refer) for k, v in value.items()}
+    return value
+
+
+def unplain(tp: Any, value: Any, resolve: dict[type, Callable[[Any], Any]]) -> Any:
+    """The inverse of `plain` for a value of type `tp`, by the type hints: tuples, integer dict
+    keys and dataclasses come back; `resolve` turns a reference back into its object."""
+    import dataclasses
+
+    if tp in resolve:
+        return resolve[tp](value)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if value is None:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        return unplain(kinds[0], value, resolve) if len(kinds) == 1 else value
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(unplain(args[0], v, resolve) for v in value)
+        return tuple(unplain(a, v, resolve) for a, v in zip(args, value, strict=True))
+    if origin is list:
+        return [unplain(args[0], v, resolve) for v in value]
+    if origin is dict:
+        k = int if args[0] is int else (lambda s: s)
+        return {k(n): unplain(args[1], v, resolve) for n, v in value.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        return tp(**{f.name: unplain(hints[f.name], value[f.name], resolve) for f in dataclasses.fields(tp)})
+    return value
+
+
+@lru_cache(maxsize=None)
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -98,7 +98,40 @@ def lookup(query: str, assessed: "Mapping[str, Assessment] | None" = None) -> "A
 
 
 def all_assessments() -> list[Assessment]:
-    return [assess_release(r) for r in loader.load()]
+    return list(_assessed().values())
+
+
+# The code an assessment of a catalog release depends on, beyond the catalog's own inputs.
+ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")),
+                   ("trueopen.frameworks", ("dimensions", "mof", "osai_index", "osaid", "verdict")))
+
+
+@lru_cache(maxsize=1)
+def _assessed() -> dict[str, Assessment]:
+    """Every bundled release's assessment, by id, in catalog order: read from the user cache
+    (keyed by the compiled catalog's inputs and the frameworks' code), else computed and saved,
+    so that `list`, `producers` and `gap` do not assess 141 releases on every start."""
+    from . import cache
+    from .catalog import compiled
+
+    catalog = loader.load()
+    by_id = {r.id: r for r in catalog}
+    inputs = (*compiled.inputs(loader.data_dir()), *(cache.module_sources(p, *m) for p, m in ASSESSMENT_CODE))
+
+    def read(rows: list) -> dict[str, Assessment]:
+        out = {row["release"]: cache.unplain(Assessment, row, {Release: by_id.__getitem__}) for row in rows}
+        if list(out) != list(by_id):
+            raise KeyError("not this catalog's assessments")
+        return out
+
+    computed: dict[str, Assessment] = {}
+
+    def build() -> list:
+        computed.update((r.id, assess_release(r, catalog)) for r in catalog)
+        return [cache.plain(a, lambda v: v.id if isinstance(v, Release) else None) for a in computed.values()]
+
+    found = cache.sealed_table("assessments", inputs, build, read)
+    return found if found is not None else computed
 
 
 SORT_KEYS = ("name", "date", "producer", "verdict", "mof")
@@ -173,7 +206,8 @@ def producer_summaries(query: str | None = None,
     """Every producer with catalog releases (or the one asked for), its releases in date order."""
     from .catalog import producers  # reads producers.yaml: only where needed
     catalog = loader.load()
-    get = (lambda r: assessed[r.id]) if assessed is not None else (lambda r: assess_release(r, catalog))
+    assessed = _assessed() if assessed is None else assessed
+    get = lambda r: assessed[r.id]  # noqa: E731
     chosen = [producers.find(query)] if query else list(producers.load())
     out = []
     for p in chosen:
@@ -214,7 +248,7 @@ def benchmark_gap(benchmark: str) -> list[GapRow]:
         scored = [b for b in r.benchmarks if loader.normalize(b.name) == want]
         if r.released is None or not scored:
             continue
-        kind = producers.openness(assess_release(r, catalog).verdict.level)
+        kind = producers.openness(_assessed()[r.id].verdict.level)
         if kind is None:
             continue
         for b in scored:
