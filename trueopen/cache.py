@@ -306,34 +306,50 @@ def plain(value: Any, refer: Callable[[Any], Any] | None = None) -> Any:
     return value
 
 
-def unplain(tp: Any, value: Any, resolve: dict[type, Callable[[Any], Any]]) -> Any:
-    """The inverse of `plain` for a value of type `tp`, by the type hints: tuples, integer dict
-    keys and dataclasses come back; `resolve` turns a reference back into its object."""
+def unplainer(tp: Any, resolve: dict[type, Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """The inverse of `plain` for values of type `tp`, worked out once from the type hints:
+    tuples, integer dict keys and dataclasses come back; `resolve` turns a reference back into
+    its object."""
+    return _plan(tp, resolve, {}) or (lambda v: v)
+
+
+def _plan(tp: Any, resolve: dict, plans: dict) -> Callable[[Any], Any] | None:
+    """How a JSON value becomes a value of type `tp`, worked out once per type: None when it
+    already is one (strings, numbers, literals), so the common case costs no call."""
     import dataclasses
 
     if tp in resolve:
-        return resolve[tp](value)
+        return resolve[tp]
     origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if value is None:
-        return None
     if origin in (typing.Union, types.UnionType):
         kinds = [a for a in args if a is not type(None)]
-        return unplain(kinds[0], value, resolve) if len(kinds) == 1 else value
+        f = _plan(kinds[0], resolve, plans) if len(kinds) == 1 else None
+        return None if f is None else (lambda v: None if v is None else f(v))
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(unplain(args[0], v, resolve) for v in value)
-        return tuple(unplain(a, v, resolve) for a, v in zip(args, value, strict=True))
+            f = _plan(args[0], resolve, plans)
+            return tuple if f is None else (lambda v: tuple([f(x) for x in v]))
+        fs = [_plan(a, resolve, plans) or (lambda x: x) for a in args]
+        return lambda v: tuple([g(x) for g, x in zip(fs, v, strict=True)])
     if origin is list:
-        return [unplain(args[0], v, resolve) for v in value]
+        f = _plan(args[0], resolve, plans)
+        return list if f is None else (lambda v: [f(x) for x in v])
     if origin is dict:
-        k = int if args[0] is int else (lambda s: s)
-        return {k(n): unplain(args[1], v, resolve) for n, v in value.items()}
+        f = _plan(args[1], resolve, plans)
+        if args[0] is int:
+            return (lambda v: {int(k): x for k, x in v.items()}) if f is None else (
+                lambda v: {int(k): f(x) for k, x in v.items()})
+        return dict if f is None else (lambda v: {k: f(x) for k, x in v.items()})
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        return tp(**{f.name: unplain(hints[f.name], value[f.name], resolve) for f in dataclasses.fields(tp)})
-    return value
+        if tp in plans:
+            return plans[tp]
+        fields: list[tuple[str, Callable[[Any], Any] | None]] = []
 
+        def make(v: dict) -> Any:
+            return tp(**{n: v[n] if g is None else g(v[n]) for n, g in fields})
 
-@lru_cache(maxsize=None)
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+        plans[tp] = make  # before the fields: a type may contain itself
+        hints = typing.get_type_hints(tp)
+        fields.extend((f.name, _plan(hints[f.name], resolve, plans)) for f in dataclasses.fields(tp))
+        return make
+    return None

@@ -110,7 +110,8 @@ ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")
 def _assessed() -> dict[str, Assessment]:
     """Every bundled release's assessment, by id, in catalog order: read from the user cache
     (keyed by the compiled catalog's inputs and the frameworks' code), else computed and saved,
-    so that `list`, `producers` and `gap` do not assess 141 releases on every start."""
+    so that `list` and `producers` do not assess 141 releases on every start (`gap` assesses
+    only the releases with a score, which costs less than reading them all)."""
     from . import cache
     from .catalog import compiled
 
@@ -119,7 +120,8 @@ def _assessed() -> dict[str, Assessment]:
     inputs = (*compiled.inputs(loader.data_dir()), *(cache.module_sources(p, *m) for p, m in ASSESSMENT_CODE))
 
     def read(rows: list) -> dict[str, Assessment]:
-        out = {row["release"]: cache.unplain(Assessment, row, {Release: by_id.__getitem__}) for row in rows}
+        make = cache.unplainer(Assessment, {Release: by_id.__getitem__})
+        out = {row["release"]: make(row) for row in rows}
         if list(out) != list(by_id):
             raise KeyError("not this catalog's assessments")
         return out
@@ -248,7 +250,7 @@ def benchmark_gap(benchmark: str) -> list[GapRow]:
         scored = [b for b in r.benchmarks if loader.normalize(b.name) == want]
         if r.released is None or not scored:
             continue
-        kind = producers.openness(_assessed()[r.id].verdict.level)
+        kind = producers.openness(assess_release(r, catalog).verdict.level)
         if kind is None:
             continue
         for b in scored:
