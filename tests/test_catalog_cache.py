@@ -212,3 +212,114 @@ def test_version_and_a_mistyped_command(tmp_path):
     assert run_cli("--version").out.startswith("trueopen ")
     typo = run_cli("sho", "llama-2-7b")
     assert typo.code == 2 and "show" in typo.err  # every command loaded to suggest the right one
+
+
+def test_every_release_shown_and_listed_from_the_cache_as_from_the_yaml(cache):
+    """The fast path (a sealed compiled file turned back into releases without validation) gives
+    every `show --format json` document and the `list --format json` rows exactly as the YAML
+    read and validated does, fine-tunes' base models included."""
+    from pydantic import TypeAdapter
+
+    from trueopen import service
+    from trueopen.release import Release
+    from trueopen.report import jsonout
+    from trueopen.report.safe_text import json_dumps
+
+    folder = loader.data_dir()
+    slow = tuple(loader.read_dir(folder))
+    loader.load_dir(folder)  # builds the compiled file
+    fast = compiled.load(folder, _never)
+    assert len(fast) == len(slow) > 100 and all(type(r) is Release for r in fast)
+    (path,) = _catalog_files(cache)
+    checked = TypeAdapter(list[Release]).validate_json(path.read_bytes().partition(b"\n")[2],
+                                                        context={"exact_licenses": True})
+    for a, b, c in zip(fast, slow, checked):
+        assert a == b == c and a.model_dump_json() == b.model_dump_json(), a.id
+        assert a.model_fields_set == c.model_fields_set  # as pydantic reads the same file
+    assert sum(1 for r in slow if r.base_model and service._by_name(r.base_model.id, slow)) > 5
+
+    def shown(catalog):
+        return [json_dumps(jsonout.assessment(service.assess_release(r, catalog))) for r in catalog]
+
+    def listed(catalog):
+        return json_dumps([jsonout.summary(service.assess_release(r, catalog)) for r in catalog])
+
+    assert shown(fast) == shown(slow)
+    assert listed(fast) == listed(slow)
+
+    # The assessments `list`, `producers` and `gap` read: computed and saved, then read back.
+    service._assessed.cache_clear()
+    loader.load.cache_clear()
+    try:
+        computed = service.all_assessments()
+        assert len(list(cache.glob("assessments-*.json"))) == 1
+        service._assessed.cache_clear()
+        read_back = service.all_assessments()
+        assert read_back == computed == [service.assess_release(r, slow) for r in slow]
+        assert [a.release for a in read_back] == list(loader.load())
+        assert json_dumps([jsonout.summary(a) for a in read_back]) == listed(slow)
+    finally:
+        service._assessed.cache_clear()
+        loader.load.cache_clear()
+
+
+def test_a_sealed_file_edited_in_place_is_rebuilt(cache, catalog_copy):
+    """A value changed without the digest being updated (same length, still valid JSON) is not
+    trusted: the catalog is read from the YAML again and the file rewritten."""
+    fresh = _dumps(loader.read_dir(catalog_copy))
+    loader.load_dir(catalog_copy)
+    (path,) = _catalog_files(cache)
+    raw = path.read_bytes()
+    assert raw.startswith(b"sha256:") and b'"BERT (Large)"' in raw
+    path.write_bytes(raw.replace(b'"BERT (Large)"', b'"BERT (Small)"'))
+    assert _dumps(loader.load_dir(catalog_copy)) == fresh
+    assert path.read_bytes() == raw
+
+
+def test_base_models_are_found_as_loader_find_finds_them():
+    """The index assess_release looks base models up in answers every id, name and alias (and
+    every base model named in the catalog) as loader.find does, misses included."""
+    from trueopen import service
+    from trueopen.errors import NotFound
+
+    catalog = loader.load()
+    queries = {q for r in catalog for q in (r.id, r.name, *r.aliases, r.base_model.id if r.base_model else "x")}
+    queries |= {"no-such-model", "LLAMA 2 7B", "llama_2_7b"}
+    for q in sorted(queries):
+        try:
+            want = loader.find(q, catalog)
+        except NotFound:
+            want = None
+        assert service._by_name(q, catalog) is want, q
+
+
+@pytest.mark.parametrize("args", [("show", "llama-2-7b"), ("show", "llama-2-7b", "-f", "json"), ("list",),
+                                  ("list", "-f", "json"), ("producers",), ("gap", "MMLU")])
+def test_the_cli_prints_the_same_from_a_warm_cache_as_from_an_empty_one(tmp_path, args):
+    env = {"TRUEOPEN_CACHE": str(tmp_path)}
+    cold = run_cli(*args, env=env)
+    assert cold.code == 0, cold.err
+    assert _catalog_files(tmp_path)
+    warm = run_cli(*args, env=env)
+    assert (warm.code, warm.out, warm.err) == (cold.code, cold.out, cold.err)
+    assert len(cold.out.splitlines()) > 5
+
+
+@pytest.mark.parametrize("content", [b"", b"sha256:0\n[]", "sealed-other"])
+def test_a_damaged_or_foreign_assessments_file_is_assessed_again(cache, content):
+    """A sealed file of another shape (or none that is whole) is never trusted: the releases are
+    assessed again, as without a cache."""
+    from trueopen import cache as cachemod, service
+
+    service._assessed.cache_clear()
+    try:
+        computed = service.all_assessments()
+        (path,) = cache.glob("assessments-*.json")
+        path.write_bytes(cachemod.seal(b'[{"release": "bert"}]') if content == "sealed-other" else content)
+        service._assessed.cache_clear()
+        assert service.all_assessments() == computed
+        service._assessed.cache_clear()
+        assert service.all_assessments() == computed  # and the file was written whole again
+        assert cachemod.unseal(path.read_bytes()) is not None
+    finally:
+        service._assessed.cache_clear()

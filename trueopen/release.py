@@ -42,7 +42,7 @@ DocKind = Literal[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -109,7 +109,7 @@ class GlobalLicense(_Strict):
 class Licenses(_Strict):
     """Release-wide licenses by content type, as MOF release files carry them."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
     distribution: GlobalLicense | None = None
     code: GlobalLicense | None = None
     data: GlobalLicense | None = None

@@ -4,30 +4,50 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from . import columns
 from .assessment import Assessment, assess
-from .catalog import loader, producers
+from .catalog import loader
 from .errors import NotFound, TrueopenError
 from .licenses import terms
 from .release import Release
 
 if TYPE_CHECKING:  # the audit modules load only when an audit runs
+    from .catalog import producers
     from .evidence.against import Difference
     from .evidence.derive import Audit
+
+
+_INDEX: list = [None]  # (catalog, by id, by name or alias) of the catalog last looked in
+
+
+def _by_name(query: str, catalog: tuple[Release, ...]) -> Release | None:
+    """loader.find without its 'did you mean' (a base model outside the catalog is common, and
+    ranking suggestions for it cost more than the assessment): the release with this id, else
+    this name or alias, from an index built once per catalog."""
+    from .catalog import names
+
+    held = _INDEX[0]
+    if held is None or held[0] is not catalog:
+        ids: dict[str, Release] = {}
+        named: dict[str, Release] = {}
+        for r in catalog:
+            ids.setdefault(names.normalize(r.id), r)
+            for k in names.keys(r):
+                named.setdefault(k, r)
+        held = _INDEX[0] = (catalog, ids, named)
+    wanted = names.normalize(query)
+    return held[1].get(wanted) or held[2].get(wanted)
 
 
 def assess_release(release: Release, catalog: tuple[Release, ...] | None = None, _depth: int = 0) -> Assessment:
     """Assess a release; a fine-tune's base model is assessed first when the catalog has it."""
     base = None
     if release.base_model is not None and _depth < 5:
-        try:
-            base_release = loader.find(release.base_model.id, catalog)
-        except TrueopenError:
-            base_release = None
+        base_release = _by_name(release.base_model.id, loader.load() if catalog is None else catalog)
         if base_release is not None and base_release.id != release.id:
             base = assess_release(base_release, catalog, _depth + 1)
     return assess(release, base)
@@ -78,7 +98,42 @@ def lookup(query: str, assessed: "Mapping[str, Assessment] | None" = None) -> "A
 
 
 def all_assessments() -> list[Assessment]:
-    return [assess_release(r) for r in loader.load()]
+    return list(_assessed().values())
+
+
+# The code an assessment of a catalog release depends on, beyond the catalog's own inputs.
+ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")),
+                   ("trueopen.frameworks", ("dimensions", "mof", "osai_index", "osaid", "verdict")))
+
+
+@lru_cache(maxsize=1)
+def _assessed() -> dict[str, Assessment]:
+    """Every bundled release's assessment, by id, in catalog order: read from the user cache
+    (keyed by the compiled catalog's inputs and the frameworks' code), else computed and saved,
+    so that `list` and `producers` do not assess 141 releases on every start (`gap` assesses
+    only the releases with a score, which costs less than reading them all)."""
+    from . import cache
+    from .catalog import compiled
+
+    catalog = loader.load()
+    by_id = {r.id: r for r in catalog}
+    inputs = (*compiled.inputs(loader.data_dir()), *(cache.module_sources(p, *m) for p, m in ASSESSMENT_CODE))
+
+    def read(rows: list) -> dict[str, Assessment]:
+        make = cache.unplainer(Assessment, {Release: by_id.__getitem__})
+        out = {row["release"]: make(row) for row in rows}
+        if list(out) != list(by_id):
+            raise KeyError("not this catalog's assessments")
+        return out
+
+    computed: dict[str, Assessment] = {}
+
+    def build() -> list:
+        computed.update((r.id, assess_release(r, catalog)) for r in catalog)
+        return [cache.plain(a, lambda v: v.id if isinstance(v, Release) else None) for a in computed.values()]
+
+    found = cache.sealed_table("assessments", inputs, build, read)
+    return found if found is not None else computed
 
 
 SORT_KEYS = ("name", "date", "producer", "verdict", "mof")
@@ -108,6 +163,7 @@ class ListFilter:
     @cached_property
     def _producer(self) -> "producers.Producer | None":
         """Resolved once per listing, not once per release."""
+        from .catalog import producers  # reads producers.yaml: only where needed
         try:
             return producers.find(self.producer) if self.producer else None
         except TrueopenError:
@@ -116,6 +172,7 @@ class ListFilter:
     def has_producer(self, release: Release) -> bool:
         """A producer id or alias (openai, zhipu) picks exactly that producer; other text matches
         part of the producer's name."""
+        from .catalog import producers  # reads producers.yaml: only where needed
         if self._producer is not None:
             return producers.of(release, (self._producer,)) is not None
         return loader.normalize(self.producer or "") in loader.normalize(release.producer)
@@ -123,6 +180,7 @@ class ListFilter:
 
 def list_assessments(flt: ListFilter, sort: str = "name",
                      assessed: "Sequence[Assessment] | None" = None) -> list[Assessment]:
+    from .catalog import producers  # reads producers.yaml: only where needed
     if flt.producer and not any(flt.has_producer(r) for r in loader.load()):
         producers.find(flt.producer)  # no such producer: say so, with close names, rather than list nothing
     rows = [a for a in (all_assessments() if assessed is None else assessed) if flt.accepts(a)]
@@ -148,8 +206,10 @@ class ProducerSummary:
 def producer_summaries(query: str | None = None,
                        assessed: "Mapping[str, Assessment] | None" = None) -> list[ProducerSummary]:
     """Every producer with catalog releases (or the one asked for), its releases in date order."""
+    from .catalog import producers  # reads producers.yaml: only where needed
     catalog = loader.load()
-    get = (lambda r: assessed[r.id]) if assessed is not None else (lambda r: assess_release(r, catalog))
+    assessed = _assessed() if assessed is None else assessed
+    get = lambda r: assessed[r.id]  # noqa: E731
     chosen = [producers.find(query)] if query else list(producers.load())
     out = []
     for p in chosen:
@@ -180,6 +240,7 @@ def benchmark_gap(benchmark: str) -> list[GapRow]:
     restricted-weights ones and among closed ones: the open/closed gap over time, by the same
     verdicts `list` shows (unknown is left out). Scores come as producers and leaderboards
     reported them, with settings that can differ; each row names the release and setting."""
+    from .catalog import producers  # reads producers.yaml: only where needed
     want = loader.normalize(benchmark)
     best: dict[tuple[int, str], tuple[float, str, str | None]] = {}
     names = set()
@@ -261,6 +322,7 @@ class ValidationResult:
 
 def validate_release(release: Release) -> list[str]:
     """Problems that do not stop loading but make an entry untrustworthy."""
+    from .catalog import producers  # reads producers.yaml: only where needed
     from .catalog import consistency, crosscheck
 
     findings = [f"dated in the future: {d}" for d in loader.future_dates(release)]

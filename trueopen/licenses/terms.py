@@ -40,7 +40,7 @@ QUESTIONS: tuple[str, ...] = Question.__args__  # type: ignore[attr-defined]
 
 
 class Term(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     summary: str
     clause: str | None = None
 
@@ -68,7 +68,7 @@ class UserCap(Term):
 
 
 class UsePolicy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     url: str
     clause: str | None = None
     key: str | None = None  # the policy's own license key when we can identify its text
@@ -82,7 +82,7 @@ class Right(Term):
 
 
 class LicenseTerms(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     key: str
     title: str
     spdx: str | None = None  # the SPDX id when it differs from `key`
@@ -125,16 +125,14 @@ class LicenseTerms(BaseModel):
 def custom() -> dict[str, LicenseTerms]:
     """Our records of license terms, by key: parsed from data/terms.yaml once, then read from the
     user cache (keyed by the file and this code), since parsing the YAML costs a start its speed."""
-    from pydantic import TypeAdapter
-
     from .. import __version__, cache
 
     data = resources.files("trueopen.licenses") / "data" / "terms.yaml"
     text = data.read_bytes()
-    inputs = (__version__, text, cache.module_sources("trueopen", "safeyaml"),
+    inputs = (__version__, text, cache.module_sources("trueopen", "safeyaml", "cache"),
               cache.module_sources("trueopen.licenses", "terms"), cache.dist_version("pydantic"))
-    records = cache.validated("license-terms", inputs, TypeAdapter(list[LicenseTerms]),
-                              lambda: _read_records(text.decode("utf-8"), str(data)))
+    records = cache.sealed_models("license-terms", inputs, LicenseTerms,
+                                  lambda: _read_records(text.decode("utf-8"), str(data)))
     return {t.key: t for t in records}
 
 
