@@ -317,17 +317,26 @@ def test_cli_license_errors(cli, tmp_path):
     assert r.code == 2 and "README.md" in r.err and "Traceback" not in r.err
 
 
-def test_stale_license_indexes_are_removed_when_a_new_one_is_saved(tmp_path):
+def test_stale_license_indexes_beyond_the_newest_few_are_removed_when_one_is_saved(tmp_path):
+    """Checkouts sharing a cache keep their own index; older builds go, a build in progress stays."""
+    import os
+
     from trueopen.licenses import index
 
-    for name in ("license-index-0ld0ld0ld0ld0ld0", "license-index-n3wn3wn3wn3wn3wn"):
+    names = [f"license-index-0ld{i}0ld0ld0ld0ld0" for i in range(4)] + ["license-index-n3wn3wn3wn3wn3wn"]
+    for age, name in enumerate([names[-1], *names[:-1]]):  # the new one newest, 0ld0 next, 0ld3 oldest
         (tmp_path / name).mkdir()
         (tmp_path / name / "docs.json").write_text("{}")
         (tmp_path / name / "starts.npy").write_bytes(b"x")
+        os.utime(tmp_path / name / "docs.json", (1e9 - age * 100, 1e9 - age * 100))
     building = tmp_path / "license-index-n3wn3wn3wn3wn3wn.abc123"  # another process's build in progress
     building.mkdir()
     (tmp_path / "unrelated").mkdir()
     index._remove_stale(tmp_path / "license-index-n3wn3wn3wn3wn3wn")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
+        "license-index-n3wn3wn3wn3wn3wn", "license-index-n3wn3wn3wn3wn3wn.abc123", "unrelated",
+        *names[:index.KEEP_INDEXES - 1]])
+    index._remove_stale(tmp_path / "license-index-n3wn3wn3wn3wn3wn", keep=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "license-index-n3wn3wn3wn3wn3wn", "license-index-n3wn3wn3wn3wn3wn.abc123", "unrelated"]
 

@@ -135,9 +135,21 @@ def load() -> Index:
         return load_from(built())
 
 
-def _remove_stale(current: Path) -> None:
-    """Indexes of older versions (another corpus or fingerprint set) are never read again.
-    Only finished index folders are removed: a temporary one may belong to a running build."""
-    for old in current.parent.glob("license-index-*"):
-        if old != current and "." not in old.name and (old / "docs.json").is_file():
-            shutil.rmtree(old, ignore_errors=True)
+KEEP_INDEXES = 3  # this build and the two most recent others: about 70 MB each
+
+
+def _remove_stale(current: Path, keep: int = KEEP_INDEXES) -> None:
+    """Indexes of other versions (another corpus, fingerprint set or matching code) beyond the
+    `keep` - 1 most recently built are removed: two installs or checkouts sharing a cache folder
+    keep their own index instead of rebuilding each other's on every run. Only finished index
+    folders are removed: a temporary one may belong to a running build."""
+    def built_at(p: Path) -> float:
+        try:
+            return (p / "docs.json").stat().st_mtime
+        except OSError:
+            return 0.0
+
+    others = [p for p in current.parent.glob("license-index-*")
+              if p != current and "." not in p.name and (p / "docs.json").is_file()]
+    for old in sorted(others, key=built_at, reverse=True)[max(keep - 1, 0):]:
+        shutil.rmtree(old, ignore_errors=True)
