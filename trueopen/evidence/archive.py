@@ -31,6 +31,7 @@ import stat
 import tarfile
 import zipfile
 import zlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -197,7 +198,9 @@ class _Member:
         return self.archive.sha256(self, advance)
 
 
-class _Archive:
+class _Archive(ABC):
+    """An archive file whose members are read in place; each kind says how a member is opened."""
+
     shown: str
     uri: str
 
@@ -206,8 +209,9 @@ class _Archive:
         self.shown = printable(path)
         self.uri = path.resolve().as_uri()
 
+    @abstractmethod
     def open(self, m: _Member) -> BinaryIO:
-        raise NotImplementedError
+        """A bounded reader of the member's bytes."""
 
     def sha256(self, m: _Member, advance: Callable[[int], None] | None) -> str:
         with self.open(m) as fh:
