@@ -72,6 +72,16 @@ def test_sarif_for_a_catalog_model_points_at_the_policy_rule_and_the_fact_source
     assert res["properties"]["catalogEntry"] in res["message"]["text"] and source.url in res["message"]["text"]
 
 
+def failed_sarif(tmp_path: Path, folder: str, policy: Path) -> dict:
+    """`check FOLDER --format sarif` that must fail with a schema-valid document: each failing
+    rule's first physical location."""
+    r = run_cli("check", folder, "--policy", str(policy), "--format", "sarif", "--offline", cwd=tmp_path)
+    assert r.code == 1, r.err
+    doc = json.loads(r.out)
+    assert sarif_errors(doc) == []
+    return {x["ruleId"]: x["locations"][0]["physicalLocation"] for x in doc["runs"][0]["results"]}
+
+
 def test_audited_llama_2_license_text_is_located_at_the_clause(tmp_path: Path, scancode_licenses: Path):
     folder = tmp_path / "ft"
     folder.mkdir()
@@ -79,11 +89,7 @@ def test_audited_llama_2_license_text_is_located_at_the_clause(tmp_path: Path, s
     write(folder / "LICENSE", text)
     write(folder / "README.md", "# A fine-tune\n\nWeights and code for a small model.\n")
     pol = write(tmp_path / "p.yaml", "rights: {users: 800M, distill: true}\n")
-    r = run_cli("check", "ft", "--policy", str(pol), "--format", "sarif", "--offline", cwd=tmp_path)
-    assert r.code == 1, r.err
-    doc = json.loads(r.out)
-    assert sarif_errors(doc) == []
-    found = {x["ruleId"]: x["locations"][0]["physicalLocation"] for x in doc["runs"][0]["results"]}
+    found = failed_sarif(tmp_path, "ft", pol)
     lines = text.splitlines()
     users = found["right-users"]
     assert users["artifactLocation"]["uri"] == "ft/LICENSE"
@@ -98,11 +104,7 @@ def test_pickle_checkpoint_and_card_license_fail_and_point_at_their_files(tmp_pa
     write(folder / "README.md", "---\nlanguage: en\nlicense: cc-by-nc-4.0\n---\n# M\n\nA model.\n")
     (folder / "pytorch_model.bin").write_bytes(PICKLE_HEAD)
     pol = write(tmp_path / "p.yaml", "licenses: {deny: [CC-BY-NC-4.0]}\nweights: {forbid_formats: [pickle]}\n")
-    r = run_cli("check", "m", "--policy", str(pol), "--format", "sarif", "--offline", cwd=tmp_path)
-    assert r.code == 1, r.err
-    doc = json.loads(r.out)
-    assert sarif_errors(doc) == []
-    found = {x["ruleId"]: x["locations"][0]["physicalLocation"] for x in doc["runs"][0]["results"]}
+    found = failed_sarif(tmp_path, "m", pol)
     assert found["weights-format"] == {"artifactLocation": {"uri": "m/pytorch_model.bin"}}
     assert found["license-deny"] == {"artifactLocation": {"uri": "m/README.md"}, "region": {"startLine": 3}}
     # the same folder passes a policy without those rules
