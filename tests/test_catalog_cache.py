@@ -248,19 +248,37 @@ def test_every_release_shown_and_listed_from_the_cache_as_from_the_yaml(cache):
     assert listed(fast) == listed(slow)
 
     # The assessments `list`, `producers` and `gap` read: computed and saved, then read back.
-    service._assessed.cache_clear()
+    service.forget_assessments()
     loader.load.cache_clear()
     try:
         computed = service.all_assessments()
         assert len(list(cache.glob("assessments-*.json"))) == 1
-        service._assessed.cache_clear()
+        service.forget_assessments()
         read_back = service.all_assessments()
         assert read_back == computed == [service.assess_release(r, slow) for r in slow]
         assert [a.release for a in read_back] == list(loader.load())
         assert json_dumps([jsonout.summary(a) for a in read_back]) == listed(slow)
     finally:
-        service._assessed.cache_clear()
+        service.forget_assessments()
         loader.load.cache_clear()
+
+
+def test_a_reloaded_catalog_is_assessed_anew():
+    """The assessments kept for the process belong to the catalog they were made from: after
+    loader.load() gives another catalog, none of the old release objects is served."""
+    from trueopen import service
+
+    first = service.all_assessments()
+    assert all(a.release is r for a, r in zip(first, loader.load()))
+    loader.load.cache_clear()
+    try:
+        again = service.all_assessments()
+        assert [a.release.id for a in again] == [a.release.id for a in first]
+        assert all(a.release is r for a, r in zip(again, loader.load()))
+        assert not any(a.release is b.release for a, b in zip(again, first))
+    finally:
+        loader.load.cache_clear()
+        service.forget_assessments()
 
 
 def test_a_sealed_file_edited_in_place_is_rebuilt(cache, catalog_copy):
@@ -311,15 +329,15 @@ def test_a_damaged_or_foreign_assessments_file_is_assessed_again(cache, content)
     assessed again, as without a cache."""
     from trueopen import cache as cachemod, service
 
-    service._assessed.cache_clear()
+    service.forget_assessments()
     try:
         computed = service.all_assessments()
         (path,) = cache.glob("assessments-*.json")
         path.write_bytes(cachemod.seal(b'[{"release": "bert"}]') if content == "sealed-other" else content)
-        service._assessed.cache_clear()
+        service.forget_assessments()
         assert service.all_assessments() == computed
-        service._assessed.cache_clear()
+        service.forget_assessments()
         assert service.all_assessments() == computed  # and the file was written whole again
         assert cachemod.unseal(path.read_bytes()) is not None
     finally:
-        service._assessed.cache_clear()
+        service.forget_assessments()

@@ -145,26 +145,6 @@ def json_table(name: str, inputs: tuple[str | bytes, ...], build: Callable[[], A
     return data
 
 
-def validated(name: str, inputs: tuple[str | bytes, ...], adapter: Any, build: Callable[[], T],
-              context: dict | None = None, keep: int = 4) -> T:
-    """`build()`'s result, or the same value read back from `name-KEY.json` through a pydantic
-    TypeAdapter (JSON parsed and checked in pydantic's Rust core). A file that does not validate
-    whole (truncated, another build's) is built again and replaced. The `keep` most recent builds
-    stay, so checkouts that share the cache folder do not rebuild on every run."""
-    path = folder() / f"{name}-{key(*inputs)}.json"
-    raw = read_bytes(path)
-    if raw is not None:
-        from pydantic import ValidationError
-
-        try:
-            return adapter.validate_json(raw, context=context)
-        except (ValueError, ValidationError):
-            pass
-    value = build()
-    write_atomic(path, adapter.dump_json(value), stale=f"{name}-*.json", keep=keep)
-    return value
-
-
 def seal(payload: bytes) -> bytes:
     """`payload` behind a line holding its SHA-256, so that a reader can trust it without checking
     every value again: a file cut short, edited or left by another build fails `unseal`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -106,16 +106,30 @@ ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")
                    ("trueopen.frameworks", ("dimensions", "mof", "osai_index", "osaid", "verdict")))
 
 
-@lru_cache(maxsize=1)
+_ASSESSED: list[tuple[tuple[Release, ...], dict[str, Assessment]]] = []  # (catalog, its assessments)
+
+
 def _assessed() -> dict[str, Assessment]:
     """Every bundled release's assessment, by id, in catalog order: read from the user cache
     (keyed by the compiled catalog's inputs and the frameworks' code), else computed and saved,
     so that `list` and `producers` do not assess 141 releases on every start (`gap` assesses
-    only the releases with a score, which costs less than reading them all)."""
+    only the releases with a score, which costs less than reading them all). Kept for the
+    process while `loader.load()` gives the same catalog; a reloaded catalog is assessed anew."""
+    catalog = loader.load()
+    if not (_ASSESSED and _ASSESSED[0][0] is catalog):
+        _ASSESSED[:] = [(catalog, _assess_catalog(catalog))]
+    return _ASSESSED[0][1]
+
+
+def forget_assessments() -> None:
+    """Drop this process's assessments: the next call reads the cache file or assesses again."""
+    _ASSESSED.clear()
+
+
+def _assess_catalog(catalog: tuple[Release, ...]) -> dict[str, Assessment]:
     from . import cache
     from .catalog import compiled
 
-    catalog = loader.load()
     by_id = {r.id: r for r in catalog}
     inputs = (*compiled.inputs(loader.data_dir()), *(cache.module_sources(p, *m) for p, m in ASSESSMENT_CODE))
 
