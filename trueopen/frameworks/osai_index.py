@@ -38,13 +38,20 @@ def _is_tuned(release: Release) -> bool:
     return bool(release.treatment) and release.treatment != "pre-trained"
 
 
-def _data(td: TrainingData | None, datasets_open: bool, what: str) -> Grade:
+def _data(td: TrainingData | None, datasets_open: bool, released: bool, what: str) -> Grade:
+    """Index `datasources_*`: "comprehensively documented and made available?" Both halves count:
+    documented in full or some of it released is partial; described only in part and none of it
+    released is closed."""
     if td is None:
         return Grade(CLOSED, f"nothing recorded about the {what}")
     if td.disclosure == "full" and datasets_open:
         return Grade(OPEN, f"{what} released under an open license and documented")
-    if td.disclosure in ("full", "partial"):
-        return Grade(PARTIAL, f"{what} {'listed but not all released openly' if td.disclosure == 'full' else 'described only in part'}")
+    if td.disclosure == "full":
+        return Grade(PARTIAL, f"{what} listed but not all released openly")
+    if td.disclosure == "partial" and released:
+        return Grade(PARTIAL, f"{what} described only in part")
+    if td.disclosure == "partial":
+        return Grade(CLOSED, f"{what} described only in part and not released")
     return Grade(CLOSED, f"{what} not disclosed")
 
 
@@ -105,12 +112,13 @@ def assess(release: Release) -> dict[str, Grade]:
     else:
         g["opencode"] = Grade(CLOSED, "no training or inference code released")
 
-    datasets_open = release.component(C.DATASETS) is not None and bool(T.grants_freedoms(governing.get(C.DATASETS)))
-    g["llmdata"] = _data(release.training_data, datasets_open, "pretraining data")
+    released = release.component(C.DATASETS) is not None
+    datasets_open = released and bool(T.grants_freedoms(governing.get(C.DATASETS)))
+    g["llmdata"] = _data(release.training_data, datasets_open, released, "pretraining data")
     g["llmweights"] = _base_weights(release)
     if _is_tuned(release):
         # the Datasets component covers every dataset released, tuning sets included
-        g["rldata"] = _data(release.tuning_data, datasets_open, "tuning data") if release.tuning_data else Grade(
+        g["rldata"] = _data(release.tuning_data, datasets_open, released, "tuning data") if release.tuning_data else Grade(
             CLOSED, "tuning data not disclosed")
         g["rlweights"] = _weights(release)
     else:
@@ -135,11 +143,16 @@ def assess(release: Release) -> dict[str, Grade]:
         else:
             g["license"] = Grade(CLOSED, f"governed by {', '.join(ids)}, not open licenses")
 
+    # Index `code`: "Is the source code of datasource processing, model training and tuning
+    # comprehensively documented?" Documentation of inference or usage code alone does not answer it.
     repo_docs = release.docs("code-docs", "repository")
+    pipeline = train or release.component(C.PREPROCESSING_CODE)
     if train is not None and repo_docs:
         g["code"] = Grade(OPEN, f"training code documented at {repo_docs[0].url}")
+    elif pipeline is not None:
+        g["code"] = Grade(PARTIAL, f"{pipeline.name.lower()} released, without documentation recorded")
     elif repo_docs or release.component(C.INFERENCE_CODE) is not None:
-        g["code"] = Grade(PARTIAL, "only inference or usage code is documented")
+        g["code"] = Grade(CLOSED, "only inference or usage code is documented, no training pipeline")
     else:
         g["code"] = Grade(CLOSED, "no code documentation")
 
