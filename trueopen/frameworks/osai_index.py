@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .. import components as C
 from ..licenses import terms as T
-from ..release import Release, TrainingData
+from ..release import DocLink, Release, TrainingData
 
 FRAMEWORK = "Open Source AI Index, 14 parameters (opening-up-chatgpt.github.io, 2024)"
 
@@ -53,6 +53,14 @@ def _data(td: TrainingData | None, datasets_open: bool, released: bool, what: st
     if td.disclosure == "partial":
         return Grade(CLOSED, f"{what} described only in part and not released")
     return Grade(CLOSED, f"{what} not disclosed")
+
+
+def _split_by_subject(release: Release, docs: list[DocLink]) -> tuple[list[DocLink], list[DocLink]]:
+    """Documents about the release itself, and those about its base model only (which cover one
+    part of a tuned release; for a base model itself they are its own)."""
+    if not _is_tuned(release):
+        return docs, []
+    return [d for d in docs if d.covers != "base model"], [d for d in docs if d.covers == "base model"]
 
 
 def _base_weights(release: Release) -> Grade:
@@ -158,18 +166,28 @@ def assess(release: Release) -> dict[str, Grade]:
 
     g["architecture"] = _training_hardware(release)
 
-    # The Index counts any archived preprint: a technical report posted to arXiv is one.
+    # The Index counts any archived preprint: a technical report posted to arXiv is one. Its
+    # definition asks for "all major parts of the system including ... tuning steps": a document
+    # about the base model alone covers one part of a tuned release, so it is partial.
     preprints = release.docs("preprint") + [d for d in release.docs("technical-report") if _archived(d.url)]
     reports = release.docs("technical-report")
-    if preprints:
-        g["preprint"] = Grade(OPEN, f"preprint: {preprints[0].url}")
+    own, base_only = _split_by_subject(release, preprints)
+    if own:
+        g["preprint"] = Grade(OPEN, f"preprint: {own[0].url}")
+    elif base_only:
+        g["preprint"] = Grade(PARTIAL, f"preprint on the base model only: {base_only[0].url}")
     elif reports:
         g["preprint"] = Grade(PARTIAL, f"technical report only: {reports[0].url}")
     else:
         g["preprint"] = Grade(CLOSED, "no preprint")
 
-    reviewed = [d for d in release.documentation if d.peer_reviewed]
-    g["paper"] = Grade(OPEN, f"peer-reviewed: {reviewed[0].url}") if reviewed else Grade(CLOSED, "no peer-reviewed paper")
+    own, base_only = _split_by_subject(release, [d for d in release.documentation if d.peer_reviewed])
+    if own:
+        g["paper"] = Grade(OPEN, f"peer-reviewed: {own[0].url}")
+    elif base_only:
+        g["paper"] = Grade(PARTIAL, f"peer-reviewed paper on the base model only: {base_only[0].url}")
+    else:
+        g["paper"] = Grade(CLOSED, "no peer-reviewed paper")
 
     card_docs = release.docs("model-card")
     if card_docs and release.component(C.EVALUATION_RESULTS) is not None and release.training_data is not None:
@@ -180,7 +198,10 @@ def assess(release: Release) -> dict[str, Grade]:
         g["modelcard"] = Grade(CLOSED, "no model card")
 
     sheets = release.docs("datasheet")
-    if sheets or release.component(C.DATA_CARD) is not None:
+    own, base_only = _split_by_subject(release, sheets)
+    if base_only and not own:
+        g["datasheet"] = Grade(PARTIAL, f"datasheet for the base model's pretraining data only: {base_only[0].url}")
+    elif sheets or release.component(C.DATA_CARD) is not None:
         full = release.training_data is not None and release.training_data.disclosure == "full"
         g["datasheet"] = Grade(OPEN if full else PARTIAL,
                                "datasheet for the training data" if full else "datasheet covers only part of the data")
