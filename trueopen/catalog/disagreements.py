@@ -23,17 +23,17 @@ from .loader import normalize
 # sides look at the same facts. (Index criteria: osai-index.eu and _parameters-descriptions.yml.)
 READINGS = {
     "opencode": "We grade inference code alone as partial; the Index asks for data-processing, training and tuning code and often grades inference-only releases closed.",
-    "llmdata": "We grade a named but unreleased corpus as partial; the Index grades it closed unless the data itself is available.",
-    "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data, open only when every set is named and the released data is openly licensed, while the Index may grade open when the main tuning set is public.",
+    "llmdata": "Both read \"documented and made available\": a corpus listed in full but not released, or released in part, is partial, and one described only in part and never released is closed, as in the Index.",
+    "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data as for pretraining data (open only when every set is named and the released data is openly licensed; described in part and never released is closed), while the Index may grade open when the main tuning set is public.",
     "llmweights": "Both grade the base model's weights, but we know the base's access only when the catalog records it (a base never released is closed); otherwise we grade the release's own weights, so an end model tuned from a gated or unreleased base that the catalog does not record differs.",
     "rlweights": "For a base model we copy the base-weights grade; the Index grades the tuned end model it chose, which may differ in access.",
     "license": "We grade the licenses of the components we list; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses.",
-    "code": "We call code documented when a repository is listed; the Index reads the documentation itself and grades its depth.",
+    "code": "Both ask for documentation of the data-processing, training and tuning code, so documented inference or usage code alone is closed; we call training code documented when a repository is listed, while the Index reads the documentation itself, grades its depth, and sometimes credits thorough inference documentation.",
     "architecture": "The Index's parameter is `hardware_architecture`, the hardware used for training. We grade the recorded fact (training hardware described in detail: open; named only in part: partial; nothing said or not recorded: closed); the Index's own files often grade the model's architecture here instead, or a base model's report.",
-    "preprint": "We count a preprint or an arXiv technical report; the Index may count other archived reports, or discount a report that covers only part of the system.",
-    "paper": "We count only peer-reviewed publications about the release itself; the Index also counts workshop papers, and grades partial a peer-reviewed paper that covers only the base model.",
+    "preprint": "We count a preprint or an arXiv technical report, and one about the base model only as partial for a tuned release; the Index may count other archived reports, or discount a report that leaves out a part of the system (such as its data).",
+    "paper": "We count peer-reviewed publications about the release itself as open and one about its base model only as partial; the Index also counts workshop papers, or a paper on an earlier model of the family.",
     "modelcard": "We grade a card as open when the catalog lists evaluation results and training facts; the Index judges the card's contents directly.",
-    "datasheet": "We need a datasheet document or data card; the Index accepts dataset cards on the Hub and grades their depth.",
+    "datasheet": "We need a datasheet document or data card (partial when it covers only the base model's pretraining data); the Index accepts dataset cards on the Hub and grades their depth.",
 }
 
 # where our side of each parameter is recorded in a Release
