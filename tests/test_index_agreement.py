@@ -92,12 +92,6 @@ def test_the_agreement_figure_counts_the_shared_grades(listed, profiles):
     assert f"({agree.share:.0%})" in (loader.data_dir().parents[2] / "docs" / "disagreements.md").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "83% (329 of 396) with the facts checked so far, reported to the coordinator: `architecture` now reads the "
-    "recorded training-hardware fact (the Index's `hardware_architecture`), and the Index's own files grade it "
-    "inconsistently (model architecture, or a base model's report), so the checked facts agree no more often "
-    "than the old rule did; `llmweights` needs base-model facts not yet verified (Qwen3.5, Kimi K2.5, Command A); "
-    "`opencode`/`code` are closed for some inference-only releases and partial for others"))
 def test_our_profile_agrees_with_the_index_on_85_percent_of_shared_grades(listed):
     assert disagreements.agreement(listed).share >= TARGET
 
