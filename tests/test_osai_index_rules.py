@@ -78,3 +78,16 @@ def test_pythia_chat_reads_its_base_models_paper_and_datasheet_as_one_part():
     assert {d.kind for d in r.documentation if d.covers == "base model"} >= {"preprint", "research-paper", "datasheet"}
     grades = osai_index.assess(r)
     assert [grades[p].grade for p in ("preprint", "paper", "datasheet")] == ["partial"] * 3
+
+
+def test_the_index_evidence_matches_our_source_inside_the_same_repository_or_after_a_move():
+    """A row is decided by the rules when the Index cites a file, folder or owner of a repository the
+    entry cites, or its old address; a sibling repository whose name merely starts the same is not it."""
+    from trueopen.catalog.disagreements import _norm, _same_place
+
+    moved = _norm("https://github.com/facebookresearch/llama/tree/main")
+    assert _same_place(moved, _norm("https://github.com/meta-llama/llama"))
+    assert _same_place(_norm("https://github.com/LLM360"), _norm("https://github.com/LLM360/amber-train"))
+    assert _same_place(_norm("https://huggingface.co/m/Kimi-K2.5/blob/main/LICENSE"), _norm("https://huggingface.co/m/Kimi-K2.5/"))
+    assert not _same_place(_norm("https://huggingface.co/m/Kimi-K2.5"), _norm("https://huggingface.co/m/Kimi-K2.5-Base"))
+    assert not _same_place(_norm("https://github.com/facebookresearch/llama-recipes"), _norm("https://github.com/meta-llama/llama"))

@@ -26,8 +26,8 @@ READINGS = {
     "llmdata": "Both read \"documented and made available\": a corpus listed in full but not released, or released in part, is partial, and one described only in part and never released is closed, as in the Index.",
     "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data as for pretraining data (open only when every set is named and the released data is openly licensed; described in part and never released is closed), while the Index may grade open when the main tuning set is public.",
     "llmweights": "Both grade the base model's weights, but we know the base's access only when the catalog records it (a base never released is closed); otherwise we grade the release's own weights, so an end model tuned from a gated or unreleased base that the catalog does not record differs.",
-    "rlweights": "For a base model we copy the base-weights grade; the Index grades the tuned end model it chose, which may differ in access.",
-    "license": "We grade the licenses of the components we list; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses.",
+    "rlweights": "For a base model we copy the base-weights grade; for an end model both grade its weights, but we grade access alone while the Index also lowers the grade for a license it does not count as open or a tuning procedure left undescribed.",
+    "license": "We grade the licenses of the components we list, as their terms records read them; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses, so it lowers the grade for parts never released, and grades a modified permissive license or open code beside restricted weights as partial.",
     "code": "Both ask for documentation of the data-processing, training and tuning code, so documented inference or usage code alone is closed; we call training code documented when a repository is listed, while the Index reads the documentation itself, grades its depth, and sometimes credits thorough inference documentation.",
     "architecture": "The Index's parameter is `hardware_architecture`, the hardware used for training. We grade the recorded fact (training hardware described in detail: open; named only in part: partial; nothing said or not recorded: closed); the Index's own files often grade the model's architecture here instead, or a base model's report.",
     "preprint": "We count a preprint or an arXiv technical report, and one about the base model only as partial for a tuned release; the Index may count other archived reports, or discount a report that leaves out a part of the system (such as its data).",
@@ -126,9 +126,24 @@ class Row:
 
 
 def _norm(url: str) -> str:
-    """One spelling per document: no fragment or trailing slash, arXiv PDFs as their abstract page."""
+    """One spelling per document: no fragment or trailing slash, arXiv PDFs as their abstract page, a
+    moved repository at its new address."""
     url = url.split("#")[0].rstrip("/").replace("arxiv.org/pdf/", "arxiv.org/abs/")
-    return url.removesuffix(".pdf") if "arxiv.org/abs/" in url else url
+    url = url.removesuffix(".pdf") if "arxiv.org/abs/" in url else url
+    for old, new in MOVED.items():
+        if url == old or url.startswith(old + "/"):
+            url = new + url[len(old):]
+    return url
+
+
+# GitHub repositories that moved, as the old address redirects to the new one
+MOVED = {"https://github.com/facebookresearch/llama": "https://github.com/meta-llama/llama"}
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Two normalised URLs name the same place: equal, or one is a file, folder or branch inside the
+    other (a repository's LICENSE, an organisation page and one of its repositories)."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
 def _urls(release: Release) -> set[str]:
@@ -145,7 +160,8 @@ def _decide(release: Release, d: IndexDifference, our_source: str | None) -> str
         return ("our source: none yet; what the release's documents say about its training hardware is not "
                 "recorded (to be read and added)")
     theirs = {_norm(u) for u in d.their_evidence}
-    if theirs & _urls(release) or not theirs:
+    ours = _urls(release)
+    if not theirs or any(_same_place(t, o) for t in theirs for o in ours):
         return "the rules: both sides weigh the same sources (see the reading for this parameter)"
     if RANK[d.theirs] > RANK[d.ours]:
         return "the Index's evidence, which the entry does not cite: to be read and added, or refuted"
