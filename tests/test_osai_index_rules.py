@@ -91,3 +91,19 @@ def test_the_index_evidence_matches_our_source_inside_the_same_repository_or_aft
     assert _same_place(_norm("https://huggingface.co/m/Kimi-K2.5/blob/main/LICENSE"), _norm("https://huggingface.co/m/Kimi-K2.5/"))
     assert not _same_place(_norm("https://huggingface.co/m/Kimi-K2.5"), _norm("https://huggingface.co/m/Kimi-K2.5-Base"))
     assert not _same_place(_norm("https://github.com/facebookresearch/llama-recipes"), _norm("https://github.com/meta-llama/llama"))
+
+
+def test_a_document_the_index_did_not_find_is_decided_by_our_source():
+    """The Index gives no evidence and grades a document lower than the entry that cites one: the
+    entry's source decides, not the rules (Baichuan 2's arXiv report, which the Index says it found
+    no preprint for)."""
+    from trueopen import service
+    from trueopen.catalog import disagreements
+
+    a = service.assess_release(loader.find("baichuan2-13b"))
+    row = next(r for r in disagreements.rows([a]) if r.difference.parameter == "preprint")
+    assert not row.difference.their_evidence and row.our_source
+    assert row.decided_by.startswith("our source") and row.our_source in row.decided_by
+    # for training code the Index cites the repository the entry cites: the rules decide
+    code = [r for r in disagreements.rows([a]) if r.difference.parameter == "opencode"]
+    assert code and all(r.decided_by.startswith("the rules") for r in code)

@@ -64,6 +64,7 @@ def _our_source(release: Release, param: str) -> str | None:
 
 
 RANK = {"closed": 0, "partial": 1, "open": 2}
+DOCUMENTS = ("preprint", "paper", "modelcard", "datasheet")  # parameters that ask whether a document exists
 OTHER_END_MODEL = "another end model: the Index grades {end}, not this release, so the grades need not match"
 
 
@@ -161,6 +162,9 @@ def _decide(release: Release, d: IndexDifference, our_source: str | None) -> str
                 "recorded (to be read and added)")
     theirs = {_norm(u) for u in d.their_evidence}
     ours = _urls(release)
+    if not theirs and d.parameter in DOCUMENTS and RANK[d.ours] > RANK[d.theirs] and our_source:
+        # the Index found no such document; the entry cites one
+        return f"our source ({our_source}), which the Index does not weigh"
     if not theirs or any(_same_place(t, o) for t in theirs for o in ours):
         return "the rules: both sides weigh the same sources (see the reading for this parameter)"
     if RANK[d.theirs] > RANK[d.ours]:
