@@ -87,10 +87,12 @@ def test_the_index_evidence_matches_our_source_inside_the_same_repository_or_aft
 
     moved = _norm("https://github.com/facebookresearch/llama/tree/main")
     assert _same_place(moved, _norm("https://github.com/meta-llama/llama"))
+    hub = "https://huggingface.co/m/Kimi-K2.5"
     assert _same_place(_norm("https://github.com/LLM360"), _norm("https://github.com/LLM360/amber-train"))
-    assert _same_place(_norm("https://huggingface.co/m/Kimi-K2.5/blob/main/LICENSE"), _norm("https://huggingface.co/m/Kimi-K2.5/"))
-    assert not _same_place(_norm("https://huggingface.co/m/Kimi-K2.5"), _norm("https://huggingface.co/m/Kimi-K2.5-Base"))
-    assert not _same_place(_norm("https://github.com/facebookresearch/llama-recipes"), _norm("https://github.com/meta-llama/llama"))
+    assert _same_place(_norm(hub + "/blob/main/LICENSE"), _norm(hub + "/"))
+    assert not _same_place(_norm(hub), _norm(hub + "-Base"))
+    recipes = _norm("https://github.com/facebookresearch/llama-recipes")
+    assert not _same_place(recipes, _norm("https://github.com/meta-llama/llama"))
 
 
 def test_a_document_the_index_did_not_find_is_decided_by_our_source():

@@ -126,8 +126,8 @@ def assess(release: Release) -> dict[str, Grade]:
     g["llmweights"] = _base_weights(release)
     if _is_tuned(release):
         # the Datasets component covers every dataset released, tuning sets included
-        g["rldata"] = _data(release.tuning_data, datasets_open, released, "tuning data") if release.tuning_data else Grade(
-            CLOSED, "tuning data not disclosed")
+        g["rldata"] = (_data(release.tuning_data, datasets_open, released, "tuning data") if release.tuning_data
+                       else Grade(CLOSED, "tuning data not disclosed"))
         g["rlweights"] = _weights(release)
     else:
         g["rldata"] = Grade(g["llmdata"].grade, "no separate tuned model; same as pretraining data")
