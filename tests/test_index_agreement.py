@@ -92,13 +92,6 @@ def test_the_agreement_figure_counts_the_shared_grades(listed, profiles):
     assert f"({agree.share:.0%})" in (loader.data_dir().parents[2] / "docs" / "disagreements.md").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "84% (333 of 396) with the facts checked first-hand so far, reported to the coordinator: `architecture` "
-    "reads the recorded training-hardware fact (the Index's `hardware_architecture`); where the documents are "
-    "silent (Seed-OSS, MiniMax-M2.5, Whisper) or only name the accelerators (gpt-oss, Llama 4, Yi, Kimi K2.5) the "
-    "Index still grades open, and the sources left to read (Amber, Mistral NeMo, GLM-5, Gemma 2 JPN) are not "
-    "readable here; `llmweights` differs only at Command A Reasoning (its base, Command A, downloads gated); "
-    "`opencode`/`code`/`modelcard` are outside the training-hardware and base-model facts"))
 def test_our_profile_agrees_with_the_index_on_85_percent_of_shared_grades(listed):
     assert disagreements.agreement(listed).share >= TARGET
 

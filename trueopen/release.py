@@ -179,6 +179,9 @@ class DocLink(_Strict):
     peer_reviewed: bool = False
     withholds: list[Withheld] = Field(
         default_factory=list, description="what the document says it leaves out (GPT-4's report: architecture)")
+    covers: Literal["release", "base model"] = Field(
+        "release", description="what the document is about: this release, or only the base model it was "
+        "tuned from (the Pythia paper for Pythia-Chat-Base-7B, the Pile's datasheet for its pretraining data)")
 
 
 HardwareDocumented = Literal["comprehensive", "partial", "none"]

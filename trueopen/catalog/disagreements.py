@@ -23,17 +23,17 @@ from .loader import normalize
 # sides look at the same facts. (Index criteria: osai-index.eu and _parameters-descriptions.yml.)
 READINGS = {
     "opencode": "We grade inference code alone as partial; the Index asks for data-processing, training and tuning code and often grades inference-only releases closed.",
-    "llmdata": "We grade a named but unreleased corpus as partial; the Index grades it closed unless the data itself is available.",
-    "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data, open only when every set is named and the released data is openly licensed, while the Index may grade open when the main tuning set is public.",
+    "llmdata": "Both read \"documented and made available\": a corpus listed in full but not released, or released in part, is partial, and one described only in part and never released is closed, as in the Index.",
+    "rldata": "For a base model we copy the pretraining-data grade; for an end model we grade its own tuning data as for pretraining data (open only when every set is named and the released data is openly licensed; described in part and never released is closed), while the Index may grade open when the main tuning set is public.",
     "llmweights": "Both grade the base model's weights, but we know the base's access only when the catalog records it (a base never released is closed); otherwise we grade the release's own weights, so an end model tuned from a gated or unreleased base that the catalog does not record differs.",
-    "rlweights": "For a base model we copy the base-weights grade; the Index grades the tuned end model it chose, which may differ in access.",
-    "license": "We grade the licenses of the components we list; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses.",
-    "code": "We call code documented when a repository is listed; the Index reads the documentation itself and grades its depth.",
+    "rlweights": "For a base model we copy the base-weights grade; for an end model both grade its weights, but we grade access alone while the Index also lowers the grade for a license it does not count as open or a tuning procedure left undescribed.",
+    "license": "We grade the licenses of the components we list, as their terms records read them; the Index asks whether the whole project, data and pipeline included, is under OSI-approved licenses, so it lowers the grade for parts never released, and grades a modified permissive license or open code beside restricted weights as partial.",
+    "code": "Both ask for documentation of the data-processing, training and tuning code, so documented inference or usage code alone is closed; we call training code documented when a repository is listed, while the Index reads the documentation itself, grades its depth, and sometimes credits thorough inference documentation.",
     "architecture": "The Index's parameter is `hardware_architecture`, the hardware used for training. We grade the recorded fact (training hardware described in detail: open; named only in part: partial; nothing said or not recorded: closed); the Index's own files often grade the model's architecture here instead, or a base model's report.",
-    "preprint": "We count a preprint or an arXiv technical report; the Index may count other archived reports, or discount a report that covers only part of the system.",
-    "paper": "We count only peer-reviewed publications about the release itself; the Index also counts workshop papers, and grades partial a peer-reviewed paper that covers only the base model.",
+    "preprint": "We count a preprint or an arXiv technical report, and one about the base model only as partial for a tuned release; the Index may count other archived reports, or discount a report that leaves out a part of the system (such as its data).",
+    "paper": "We count peer-reviewed publications about the release itself as open and one about its base model only as partial; the Index also counts workshop papers, or a paper on an earlier model of the family.",
     "modelcard": "We grade a card as open when the catalog lists evaluation results and training facts; the Index judges the card's contents directly.",
-    "datasheet": "We need a datasheet document or data card; the Index accepts dataset cards on the Hub and grades their depth.",
+    "datasheet": "We need a datasheet document or data card (partial when it covers only the base model's pretraining data); the Index accepts dataset cards on the Hub and grades their depth.",
 }
 
 # where our side of each parameter is recorded in a Release
@@ -64,6 +64,7 @@ def _our_source(release: Release, param: str) -> str | None:
 
 
 RANK = {"closed": 0, "partial": 1, "open": 2}
+DOCUMENTS = ("preprint", "paper", "modelcard", "datasheet")  # parameters that ask whether a document exists
 OTHER_END_MODEL = "another end model: the Index grades {end}, not this release, so the grades need not match"
 
 
@@ -126,9 +127,24 @@ class Row:
 
 
 def _norm(url: str) -> str:
-    """One spelling per document: no fragment or trailing slash, arXiv PDFs as their abstract page."""
+    """One spelling per document: no fragment or trailing slash, arXiv PDFs as their abstract page, a
+    moved repository at its new address."""
     url = url.split("#")[0].rstrip("/").replace("arxiv.org/pdf/", "arxiv.org/abs/")
-    return url.removesuffix(".pdf") if "arxiv.org/abs/" in url else url
+    url = url.removesuffix(".pdf") if "arxiv.org/abs/" in url else url
+    for old, new in MOVED.items():
+        if url == old or url.startswith(old + "/"):
+            url = new + url[len(old):]
+    return url
+
+
+# GitHub repositories that moved, as the old address redirects to the new one
+MOVED = {"https://github.com/facebookresearch/llama": "https://github.com/meta-llama/llama"}
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Two normalised URLs name the same place: equal, or one is a file, folder or branch inside the
+    other (a repository's LICENSE, an organisation page and one of its repositories)."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
 def _urls(release: Release) -> set[str]:
@@ -145,7 +161,11 @@ def _decide(release: Release, d: IndexDifference, our_source: str | None) -> str
         return ("our source: none yet; what the release's documents say about its training hardware is not "
                 "recorded (to be read and added)")
     theirs = {_norm(u) for u in d.their_evidence}
-    if theirs & _urls(release) or not theirs:
+    ours = _urls(release)
+    if not theirs and d.parameter in DOCUMENTS and RANK[d.ours] > RANK[d.theirs] and our_source:
+        # the Index found no such document; the entry cites one
+        return f"our source ({our_source}), which the Index does not weigh"
+    if not theirs or any(_same_place(t, o) for t in theirs for o in ours):
         return "the rules: both sides weigh the same sources (see the reading for this parameter)"
     if RANK[d.theirs] > RANK[d.ours]:
         return "the Index's evidence, which the entry does not cite: to be read and added, or refuted"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .. import components as C
 from ..licenses import terms as T
-from ..release import Release, TrainingData
+from ..release import DocLink, Release, TrainingData
 
 FRAMEWORK = "Open Source AI Index, 14 parameters (opening-up-chatgpt.github.io, 2024)"
 
@@ -38,14 +38,29 @@ def _is_tuned(release: Release) -> bool:
     return bool(release.treatment) and release.treatment != "pre-trained"
 
 
-def _data(td: TrainingData | None, datasets_open: bool, what: str) -> Grade:
+def _data(td: TrainingData | None, datasets_open: bool, released: bool, what: str) -> Grade:
+    """Index `datasources_*`: "comprehensively documented and made available?" Both halves count:
+    documented in full or some of it released is partial; described only in part and none of it
+    released is closed."""
     if td is None:
         return Grade(CLOSED, f"nothing recorded about the {what}")
     if td.disclosure == "full" and datasets_open:
         return Grade(OPEN, f"{what} released under an open license and documented")
-    if td.disclosure in ("full", "partial"):
-        return Grade(PARTIAL, f"{what} {'listed but not all released openly' if td.disclosure == 'full' else 'described only in part'}")
+    if td.disclosure == "full":
+        return Grade(PARTIAL, f"{what} listed but not all released openly")
+    if td.disclosure == "partial" and released:
+        return Grade(PARTIAL, f"{what} described only in part")
+    if td.disclosure == "partial":
+        return Grade(CLOSED, f"{what} described only in part and not released")
     return Grade(CLOSED, f"{what} not disclosed")
+
+
+def _split_by_subject(release: Release, docs: list[DocLink]) -> tuple[list[DocLink], list[DocLink]]:
+    """Documents about the release itself, and those about its base model only (which cover one
+    part of a tuned release; for a base model itself they are its own)."""
+    if not _is_tuned(release):
+        return docs, []
+    return [d for d in docs if d.covers != "base model"], [d for d in docs if d.covers == "base model"]
 
 
 def _base_weights(release: Release) -> Grade:
@@ -105,13 +120,14 @@ def assess(release: Release) -> dict[str, Grade]:
     else:
         g["opencode"] = Grade(CLOSED, "no training or inference code released")
 
-    datasets_open = release.component(C.DATASETS) is not None and bool(T.grants_freedoms(governing.get(C.DATASETS)))
-    g["llmdata"] = _data(release.training_data, datasets_open, "pretraining data")
+    released = release.component(C.DATASETS) is not None
+    datasets_open = released and bool(T.grants_freedoms(governing.get(C.DATASETS)))
+    g["llmdata"] = _data(release.training_data, datasets_open, released, "pretraining data")
     g["llmweights"] = _base_weights(release)
     if _is_tuned(release):
         # the Datasets component covers every dataset released, tuning sets included
-        g["rldata"] = _data(release.tuning_data, datasets_open, "tuning data") if release.tuning_data else Grade(
-            CLOSED, "tuning data not disclosed")
+        g["rldata"] = (_data(release.tuning_data, datasets_open, released, "tuning data") if release.tuning_data
+                       else Grade(CLOSED, "tuning data not disclosed"))
         g["rlweights"] = _weights(release)
     else:
         g["rldata"] = Grade(g["llmdata"].grade, "no separate tuned model; same as pretraining data")
@@ -135,28 +151,43 @@ def assess(release: Release) -> dict[str, Grade]:
         else:
             g["license"] = Grade(CLOSED, f"governed by {', '.join(ids)}, not open licenses")
 
+    # Index `code`: "Is the source code of datasource processing, model training and tuning
+    # comprehensively documented?" Documentation of inference or usage code alone does not answer it.
     repo_docs = release.docs("code-docs", "repository")
+    pipeline = train or release.component(C.PREPROCESSING_CODE)
     if train is not None and repo_docs:
         g["code"] = Grade(OPEN, f"training code documented at {repo_docs[0].url}")
+    elif pipeline is not None:
+        g["code"] = Grade(PARTIAL, f"{pipeline.name.lower()} released, without documentation recorded")
     elif repo_docs or release.component(C.INFERENCE_CODE) is not None:
-        g["code"] = Grade(PARTIAL, "only inference or usage code is documented")
+        g["code"] = Grade(CLOSED, "only inference or usage code is documented, no training pipeline")
     else:
         g["code"] = Grade(CLOSED, "no code documentation")
 
     g["architecture"] = _training_hardware(release)
 
-    # The Index counts any archived preprint: a technical report posted to arXiv is one.
+    # The Index counts any archived preprint: a technical report posted to arXiv is one. Its
+    # definition asks for "all major parts of the system including ... tuning steps": a document
+    # about the base model alone covers one part of a tuned release, so it is partial.
     preprints = release.docs("preprint") + [d for d in release.docs("technical-report") if _archived(d.url)]
     reports = release.docs("technical-report")
-    if preprints:
-        g["preprint"] = Grade(OPEN, f"preprint: {preprints[0].url}")
+    own, base_only = _split_by_subject(release, preprints)
+    if own:
+        g["preprint"] = Grade(OPEN, f"preprint: {own[0].url}")
+    elif base_only:
+        g["preprint"] = Grade(PARTIAL, f"preprint on the base model only: {base_only[0].url}")
     elif reports:
         g["preprint"] = Grade(PARTIAL, f"technical report only: {reports[0].url}")
     else:
         g["preprint"] = Grade(CLOSED, "no preprint")
 
-    reviewed = [d for d in release.documentation if d.peer_reviewed]
-    g["paper"] = Grade(OPEN, f"peer-reviewed: {reviewed[0].url}") if reviewed else Grade(CLOSED, "no peer-reviewed paper")
+    own, base_only = _split_by_subject(release, [d for d in release.documentation if d.peer_reviewed])
+    if own:
+        g["paper"] = Grade(OPEN, f"peer-reviewed: {own[0].url}")
+    elif base_only:
+        g["paper"] = Grade(PARTIAL, f"peer-reviewed paper on the base model only: {base_only[0].url}")
+    else:
+        g["paper"] = Grade(CLOSED, "no peer-reviewed paper")
 
     card_docs = release.docs("model-card")
     if card_docs and release.component(C.EVALUATION_RESULTS) is not None and release.training_data is not None:
@@ -167,7 +198,10 @@ def assess(release: Release) -> dict[str, Grade]:
         g["modelcard"] = Grade(CLOSED, "no model card")
 
     sheets = release.docs("datasheet")
-    if sheets or release.component(C.DATA_CARD) is not None:
+    own, base_only = _split_by_subject(release, sheets)
+    if base_only and not own:
+        g["datasheet"] = Grade(PARTIAL, f"datasheet for the base model's pretraining data only: {base_only[0].url}")
+    elif sheets or release.component(C.DATA_CARD) is not None:
         full = release.training_data is not None and release.training_data.disclosure == "full"
         g["datasheet"] = Grade(OPEN if full else PARTIAL,
                                "datasheet for the training data" if full else "datasheet covers only part of the data")
