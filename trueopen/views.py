@@ -1,0 +1,192 @@
+"""What `list` and `show` print, kept as plain data next to the catalog's assessments, so that
+those commands start without pydantic, the release models or the frameworks.
+
+One sealed file (cache.seal) with the same key as the assessments, plus this code and the
+renderers': a first line of JSON holding every listing row (jsonout.summary and the MOF cell),
+the names `show` answers to, and where each release's `show` report (terminal.assessment_blocks)
+starts and ends in the rest of the file; `show` decodes only its own. The rows and reports are
+built from service.all_assessments(), the one full path, and compared with it in
+tests/test_fast_views.py, release by release.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any, Callable, Iterable
+
+from . import cache
+from .catalog import compiled
+
+NAME = "views"
+
+# The code an assessment of a catalog release depends on, beyond the catalog's own inputs.
+ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")),
+                   ("trueopen.frameworks", ("dimensions", "mof", "osai_index", "osaid", "verdict")))
+# ...and the code that turns assessments into these views.
+VIEW_CODE = (("trueopen", ("views", "columns")), ("trueopen.report", ("terminal", "layout", "jsonout", "safe_text")))
+
+VERDICT_ORDER = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}
+
+
+def assessment_inputs() -> tuple[str | bytes, ...]:
+    """What the bundled catalog's assessments are computed from: its files and the code."""
+    return (*compiled.inputs(compiled.data_dir()), *(cache.module_sources(p, *m) for p, m in ASSESSMENT_CODE))
+
+
+def normalize(text: str) -> str:
+    """As catalog.names.normalize: case and punctuation do not matter, '+' does."""
+    from .catalog.names import normalize as names_normalize
+
+    return names_normalize(text)
+
+
+def row(a: Any) -> dict[str, Any]:
+    """One listing row: `list --format json`'s object (jsonout.summary) and the MOF cell."""
+    from . import columns
+    from .report import jsonout
+
+    return {**jsonout.summary(a), "mof": columns.mof_cell(a.mof)}
+
+
+def summary(r: dict[str, Any]) -> dict[str, Any]:
+    """The row as `list --format json` prints it."""
+    return {k: v for k, v in r.items() if k != "mof"}
+
+
+# ---- the filters and orders of `list`, on rows ----------------------------------------------------
+
+@dataclass
+class ListFilter:
+    """What `trueopen list` keeps; each test reads the value the listing shows for it."""
+
+    verdict: str | None = None
+    producer: str | None = None
+    license: str | None = None
+    mof_class: int | None = None
+
+    def accepts(self, r: dict[str, Any]) -> bool:
+        """Does `list` keep this row (views.row)?"""
+        from . import columns
+
+        if self.verdict and r["verdict"] != self.verdict:
+            return False
+        if self.producer and not self.has_producer(r["producer"]):
+            return False
+        if self.license and not columns.license_matches(self.license, r["weights_license"]):
+            return False  # the license the listing's column shows, nothing else
+        if self.mof_class is not None and (r["mof_class"] or 0) != self.mof_class:
+            return False
+        return True
+
+    @cached_property
+    def _producer(self) -> Any:
+        """producers.yaml's producer for --producer, resolved once per listing; None if none is."""
+        from .catalog import producers  # reads producers.yaml (and pydantic): only where needed
+        from .errors import TrueopenError
+
+        try:
+            return producers.find(self.producer) if self.producer else None
+        except TrueopenError:
+            return None
+
+    def has_producer(self, name: str) -> bool:
+        """A producer id or alias (openai, zhipu) picks exactly that producer's releases (by the
+        name they give); other text matches part of the producer's name."""
+        if self._producer is not None:
+            return normalize(name) in {normalize(n) for n in self._producer.names()}
+        return normalize(self.producer or "") in normalize(name)
+
+    def check(self, rows: Iterable[dict[str, Any]]) -> None:
+        """No release has this producer: say so, with close names, rather than list nothing."""
+        if self.producer and not any(self.has_producer(r["producer"]) for r in rows):
+            from .catalog import producers
+
+            producers.find(self.producer)
+
+
+SORTS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "name": lambda r: r["name"].lower(),
+    "date": lambda r: (r["released"] or "9999", r["name"]),
+    "producer": lambda r: (r["producer"].lower(), r["released"] or "9999"),
+    "verdict": lambda r: (VERDICT_ORDER[r["verdict"]], r["name"].lower()),
+    "mof": lambda r: (r["mof_class"] or 4, -r["mof_progress"]["class_3"], r["name"].lower()),
+}
+
+
+def select(rows: list[dict[str, Any]], flt: ListFilter, sort: str = "name") -> list[dict[str, Any]]:
+    """The rows `list` shows, in its order; NotFound for a producer no release has."""
+    flt.check(rows)
+    return sorted((r for r in rows if flt.accepts(r)), key=SORTS[sort])
+
+
+# ---- the cached views -----------------------------------------------------------------------------
+
+def inputs() -> tuple[str | bytes, ...]:
+    return (*assessment_inputs(), *(cache.module_sources(p, *m) for p, m in VIEW_CODE))
+
+
+def build() -> bytes:
+    """The views of every bundled release, computed from its assessment (the full path)."""
+    from . import service
+    from .catalog import names
+    from .report import terminal
+
+    assessed = service.all_assessments()
+    ids: dict[str, str] = {}
+    named: dict[str, str] = {}
+    for a in assessed:
+        r = a.release
+        ids.setdefault(names.normalize(r.id), r.id)
+        for k in names.keys(r):
+            named.setdefault(k, r.id)
+    reports, at, spans = [], 0, {}
+    for a in assessed:
+        text = json.dumps(terminal.assessment_blocks(a), separators=(",", ":")).encode("utf-8")
+        spans[a.release.id] = [at, at + len(text)]
+        reports.append(text)
+        at += len(text)
+    head = {"rows": [row(a) for a in assessed], "ids": ids, "names": named, "reports": spans}
+    return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(reports)
+
+
+class Views:
+    """The views file read back: the rows whole, each report only when asked for."""
+
+    def __init__(self, payload: bytes):
+        head, sep, self._reports = payload.partition(b"\n")
+        if not sep:
+            raise ValueError("no reports")
+        index = json.loads(head)
+        self.rows: list[dict[str, Any]] = index["rows"]
+        self._ids: dict[str, str] = index["ids"]
+        self._names: dict[str, str] = index["names"]
+        self._spans: dict[str, list[int]] = index["reports"]
+        if not (isinstance(self.rows, list) and list(self._spans) == [r["id"] for r in self.rows]):
+            raise ValueError("not a views file")
+
+    def find(self, query: str) -> str | None:
+        """The id of the release with this id, else this name or alias (as loader.find), or None."""
+        wanted = normalize(query)
+        return self._ids.get(wanted) or self._names.get(wanted)
+
+    def report(self, release_id: str) -> list[dict]:
+        start, end = self._spans[release_id]
+        return json.loads(self._reports[start:end])
+
+
+@lru_cache(maxsize=1)
+def load() -> Views:
+    """The bundled catalog's views: read from the user cache, else built and saved."""
+    path = cache.folder() / f"{NAME}-{cache.key(*inputs())}.json"
+    raw = cache.read_bytes(path)
+    payload = cache.unseal(raw) if raw is not None else None
+    if payload is not None:
+        try:
+            return Views(payload)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            pass
+    payload = build()
+    cache.write_atomic(path, cache.seal(payload), stale=f"{NAME}-*.json")
+    return Views(payload)
