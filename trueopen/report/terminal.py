@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import components
 from . import layout
-from .layout import Footnotes, cell, column, table_block, text_block
+from .layout import Footnotes, cell, col, column, row, table, table_block, text_block  # noqa: F401 (col, row, table: for other commands)
 from .safe_text import printable_cell
 
 if TYPE_CHECKING:
