@@ -146,8 +146,9 @@ def test_the_cli_prints_from_the_cache_what_the_full_path_prints(fresh, args):
         assert res.out == layout.plain(terminal.listing_lines([views.row(a) for a in full], 80))
 
 
-@pytest.mark.parametrize("args", [("show", "llama-2-7b"), ("list",), ("list", "--format", "md")], ids=" ".join)
-def test_list_and_show_start_without_pydantic_or_rich(args, tmp_path):
+@pytest.mark.parametrize("args", [("show", "llama-2-7b"), ("list",), ("list", "--format", "md"), ("producers",),
+                                  ("gap", "MMLU"), ("gap", "MMLU", "-f", "md")], ids=" ".join)
+def test_list_show_producers_and_gap_start_without_pydantic_or_rich(args, tmp_path):
     env = {"TRUEOPEN_CACHE": str(tmp_path), "COLUMNS": "80"}
     assert run_cli(*args, env=env).code == 0  # the cache built
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "trueopen", *args], capture_output=True,
@@ -175,3 +176,58 @@ def test_a_damaged_or_foreign_views_file_is_built_again(tmp_path, content):
     assert cachemod.unseal(path.read_bytes()) is not None, "written whole again"
     listed = run_cli("list", env=env)
     assert listed.code == 0 and listed.out.count("\n") > 200
+
+
+def test_the_producers_table_kept_in_the_cache_is_the_one_the_assessments_give(fresh, cached):
+    summaries = service.producer_summaries(assessed={a.release.id: a for a in fresh})
+    assert len(summaries) > 20
+    assert cached.producers == terminal.producers_blocks(summaries)
+
+
+def _gap_from_the_catalog(fresh, benchmark: str) -> list[tuple]:
+    """The open/closed gap worked out here, straight from the releases and their verdicts."""
+    kinds = {"open-source": "open", "open-weights": "open", "restricted-weights": "restricted", "closed": "closed"}
+    best: dict = {}
+    for a in fresh:
+        r, kind = a.release, kinds.get(a.verdict.level)
+        for b in r.benchmarks:
+            if loader.normalize(b.name) != loader.normalize(benchmark) or r.released is None or kind is None:
+                continue
+            key = (r.released.date.year, kind)
+            if key not in best or b.score > best[key][0]:
+                best[key] = (b.score, r.id, b.setting)
+    return [(y, best.get((y, "open")), best.get((y, "closed")), best.get((y, "restricted")))
+            for y in sorted({y for y, _ in best})]
+
+
+def test_every_benchmark_gap_from_the_kept_scores_is_the_one_the_catalog_gives(fresh, cached):
+    names = {b.name for a in fresh for b in a.release.benchmarks}
+    assert len(names) > 5
+    for name in sorted(names) + ["mmlu", "SWE bench verified"]:
+        rows = views.gap_rows(cached.scores, name)
+        assert [(r.year, r.best_open, r.best_closed, r.best_restricted) for r in rows] == \
+            [tuple(tuple(c) if isinstance(c, tuple) else c for c in row) for row in _gap_from_the_catalog(fresh, name)]
+        assert rows == service.benchmark_gap(name), name
+    with pytest.raises(NotFound) as missing:
+        views.gap_rows(cached.scores, "MMLUx")
+    assert "MMLU" in missing.value.suggestions
+
+
+@pytest.mark.parametrize("args", [("producers",), ("gap", "MMLU"), ("gap", "HumanEval", "-f", "md")], ids=" ".join)
+def test_producers_and_gap_print_from_the_cache_what_the_full_path_prints(fresh, args):
+    res = run_cli(*args, env={"COLUMNS": "80"})
+    assert res.code == 0, res.err
+    if args[0] == "producers":
+        screen = Screen(80)
+        terminal.producers(service.producer_summaries(assessed={a.release.id: a for a in fresh}), screen)
+        assert res.out == screen.text
+        return
+    from trueopen.report import gap as gap_report
+
+    rows = [views.GapRow(*row) for row in _gap_from_the_catalog(fresh, args[1])]
+    if "md" in args:
+        assert res.out == markdown.gap(rows, args[1]) + "\n" + gap_report.SIGN + "\n"
+    else:
+        screen = Screen(80)
+        gap_report.table(rows, args[1], screen)
+        assert res.out == screen.text and "best open" in res.out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -12,6 +11,7 @@ from .catalog import loader
 from .errors import NotFound, TrueopenError
 from .licenses import terms
 from .release import Release
+from . import views
 from .views import ListFilter
 
 if TYPE_CHECKING:  # the audit modules load only when an audit runs
@@ -182,18 +182,7 @@ def producer_summaries(query: str | None = None,
     return out
 
 
-@dataclass
-class GapRow:
-    year: int
-    best_open: tuple[float, str, str | None] | None  # score, release id, setting
-    best_closed: tuple[float, str, str | None] | None
-    best_restricted: tuple[float, str, str | None] | None = None  # restricted-weights: its own kind
-
-    @property
-    def gap(self) -> float | None:
-        if self.best_open is None or self.best_closed is None:
-            return None
-        return round(self.best_closed[0] - self.best_open[0], 2)
+GapRow = views.GapRow
 
 
 def benchmark_gap(benchmark: str) -> list[GapRow]:
@@ -201,28 +190,7 @@ def benchmark_gap(benchmark: str) -> list[GapRow]:
     restricted-weights ones and among closed ones: the open/closed gap over time, by the same
     verdicts `list` shows (unknown is left out). Scores come as producers and leaderboards
     reported them, with settings that can differ; each row names the release and setting."""
-    from .catalog import producers  # reads producers.yaml: only where needed
-    want = loader.normalize(benchmark)
-    best: dict[tuple[int, str], tuple[float, str, str | None]] = {}
-    names = set()
-    catalog = loader.load()
-    for r in catalog:
-        names.update(b.name for b in r.benchmarks)
-        scored = [b for b in r.benchmarks if loader.normalize(b.name) == want]
-        if r.released is None or not scored:
-            continue
-        kind = producers.openness(assess_release(r, catalog).verdict.level)
-        if kind is None:
-            continue
-        for b in scored:
-            key = (r.released.date.year, kind)
-            if key not in best or b.score > best[key][0]:
-                best[key] = (b.score, r.id, b.setting)
-    if not best:
-        close = difflib.get_close_matches(benchmark, sorted(names), n=3, cutoff=0.4)
-        raise NotFound(benchmark, close, what="benchmark")
-    years = sorted({y for y, _ in best})
-    return [GapRow(y, best.get((y, "open")), best.get((y, "closed")), best.get((y, "restricted"))) for y in years]
+    return views.gap_rows(views.scores(_assessed().values()), benchmark)
 
 
 @dataclass

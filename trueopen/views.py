@@ -25,7 +25,8 @@ NAME = "views"
 ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")),
                    ("trueopen.frameworks", ("dimensions", "mof", "osai_index", "osaid", "verdict")))
 # ...and the code that turns assessments into these views.
-VIEW_CODE = (("trueopen", ("views", "columns")), ("trueopen.report", ("terminal", "layout", "jsonout", "safe_text")))
+VIEW_CODE = (("trueopen", ("views", "columns")), ("trueopen.report", ("terminal", "layout", "jsonout", "safe_text")),
+             ("trueopen.catalog", ("producers",)))
 
 VERDICT_ORDER = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}
 
@@ -121,10 +122,66 @@ def select(rows: list[dict[str, Any]], flt: ListFilter, sort: str = "name") -> l
     return sorted((r for r in rows if flt.accepts(r)), key=SORTS[sort])
 
 
+# ---- the open/closed gap, from each release's scores ---------------------------------------------
+
+@dataclass
+class GapRow:
+    year: int
+    best_open: tuple[float, str, str | None] | None  # score, release id, setting
+    best_closed: tuple[float, str, str | None] | None
+    best_restricted: tuple[float, str, str | None] | None = None  # restricted-weights: its own kind
+
+    @property
+    def gap(self) -> float | None:
+        if self.best_open is None or self.best_closed is None:
+            return None
+        return round(self.best_closed[0] - self.best_open[0], 2)
+
+
+def scores(assessed: Iterable[Any]) -> list[list]:
+    """What `gap` reads of each assessed release that has a benchmark score: [id, year or None,
+    verdict, [[benchmark, score, setting], ...]], in catalog order."""
+    return [[a.release.id, a.release.released.date.year if a.release.released else None, a.verdict.level,
+             [[b.name, b.score, b.setting] for b in a.release.benchmarks]] for a in assessed if a.release.benchmarks]
+
+
+OPENNESS = {"open-source": "open", "open-weights": "open", "restricted-weights": "restricted", "closed": "closed"}
+
+
+def gap_rows(scored: list[list], benchmark: str) -> list[GapRow]:
+    """Best published score per year among open releases (open-source, open-weights), among
+    restricted-weights ones and among closed ones (unknown is left out), from `scores`. NotFound,
+    with close names, for a benchmark no release reports."""
+    import difflib
+
+    from .errors import NotFound
+
+    want = normalize(benchmark)
+    best: dict[tuple[int, str], tuple[float, str, str | None]] = {}
+    names = set()
+    for rid, year, level, marks in scored:
+        names.update(name for name, _, _ in marks)
+        kind = OPENNESS.get(level)
+        if year is None or kind is None:
+            continue
+        for name, score, setting in marks:
+            key = (year, kind)
+            if normalize(name) == want and (key not in best or score > best[key][0]):
+                best[key] = (score, rid, setting)
+    if not best:
+        close = difflib.get_close_matches(benchmark, sorted(names), n=3, cutoff=0.4)
+        raise NotFound(benchmark, close, what="benchmark")
+    years = sorted({y for y, _ in best})
+    return [GapRow(y, best.get((y, "open")), best.get((y, "closed")), best.get((y, "restricted"))) for y in years]
+
+
 # ---- the cached views -----------------------------------------------------------------------------
 
 def inputs() -> tuple[str | bytes, ...]:
-    return (*assessment_inputs(), *(cache.module_sources(p, *m) for p, m in VIEW_CODE))
+    from importlib import resources
+
+    return (*assessment_inputs(), *(cache.module_sources(p, *m) for p, m in VIEW_CODE),
+            (resources.files("trueopen.catalog") / "producers.yaml").read_bytes())
 
 
 def build() -> bytes:
@@ -147,7 +204,9 @@ def build() -> bytes:
         spans[a.release.id] = [at, at + len(text)]
         reports.append(text)
         at += len(text)
-    head = {"rows": [row(a) for a in assessed], "ids": ids, "names": named, "reports": spans}
+    head = {"rows": [row(a) for a in assessed], "ids": ids, "names": named, "reports": spans,
+            "producers": terminal.producers_blocks(service.producer_summaries()),
+            "scores": scores(assessed)}
     return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(reports)
 
 
@@ -163,6 +222,8 @@ class Views:
         self._ids: dict[str, str] = index["ids"]
         self._names: dict[str, str] = index["names"]
         self._spans: dict[str, list[int]] = index["reports"]
+        self.producers: list[dict] = index["producers"]  # `trueopen producers`, drawn
+        self.scores: list[list] = index["scores"]  # what `gap` reads (views.scores)
         if not (isinstance(self.rows, list) and list(self._spans) == [r["id"] for r in self.rows]):
             raise ValueError("not a views file")
 

@@ -105,6 +105,12 @@ def producers(
       trueopen producers
       trueopen producers mistral
     """
+    if format is Format.table and producer is None and plot is None:  # the table kept in the cache
+        from .. import views
+        from ..report import layout
+
+        layout.emit(screen, layout.lines(views.load().producers, screen.width))
+        return
     try:
         rows = service.producer_summaries(producer)
         if plot is not None:
@@ -148,13 +154,15 @@ def gap(
                json=lambda: [{"benchmark": n, "releases": c} for n, c in names])
         return
     try:
-        rows = service.benchmark_gap(benchmark)
+        from .. import views  # the scores kept in the cache: no release is read or assessed
+
+        rows = views.gap_rows(views.load().scores, benchmark)
         if plot is not None:
             service.gap_plot(benchmark, plot)
             err.print(f"wrote {plot}", highlight=False, markup=False)
     except TrueopenError as exc:
         fail(str(exc))
-    render(format, table=lambda: gap_report.table(rows, benchmark, out),
+    render(format, table=lambda: gap_report.table(rows, benchmark, screen),
            md=lambda: markdown.gap(rows, benchmark) + "\n" + gap_report.SIGN + "\n",
            json=lambda: [jsonout.gap_row(r) for r in rows])
 

@@ -78,12 +78,12 @@ def producers(rows: list) -> str:
 
 
 def gap(rows: list, benchmark: str) -> str:
-    from . import jsonout
+    from ..columns import gap_cell
 
     out = [f"| year | best open ({benchmark}) | best closed | closed minus open | best restricted-weights |",
            "|---|---|---|---|---|"]
-    out += [f"| {r.year} | {jsonout.gap_cell(r.best_open)} | {jsonout.gap_cell(r.best_closed)} | "
-            f"{'' if r.gap is None else r.gap} | {jsonout.gap_cell(r.best_restricted)} |" for r in rows]
+    out += [f"| {r.year} | {gap_cell(r.best_open)} | {gap_cell(r.best_closed)} | "
+            f"{'' if r.gap is None else r.gap} | {gap_cell(r.best_restricted)} |" for r in rows]
     return "\n".join(out) + "\n"
 
 
