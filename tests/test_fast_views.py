@@ -147,8 +147,9 @@ def test_the_cli_prints_from_the_cache_what_the_full_path_prints(fresh, args):
 
 
 @pytest.mark.parametrize("args", [("show", "llama-2-7b"), ("list",), ("list", "--format", "md"), ("producers",),
-                                  ("gap", "MMLU"), ("gap", "MMLU", "-f", "md")], ids=" ".join)
-def test_list_show_producers_and_gap_start_without_pydantic_or_rich(args, tmp_path):
+                                  ("gap", "MMLU"), ("gap", "MMLU", "-f", "md"),
+                                  ("can", "llama-2-7b", "--commercial")], ids=" ".join)
+def test_the_catalog_commands_start_without_pydantic_or_rich(args, tmp_path):
     env = {"TRUEOPEN_CACHE": str(tmp_path), "COLUMNS": "80"}
     assert run_cli(*args, env=env).code == 0  # the cache built
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "trueopen", *args], capture_output=True,
@@ -231,3 +232,29 @@ def test_producers_and_gap_print_from_the_cache_what_the_full_path_prints(fresh,
         screen = Screen(80)
         gap_report.table(rows, args[1], screen)
         assert res.out == screen.text and "best open" in res.out
+
+
+def test_every_answer_of_can_kept_in_the_cache_is_the_one_the_license_terms_give(fresh, cached):
+    from trueopen.licenses import rights
+
+    questions = [q for q in rights.QUESTIONS if q != "users"]
+    for a in fresh:
+        rid = a.release.id
+        assert cached.rights(rid) == rights.for_release(a.release, questions).to_json(), rid
+        for asked in ([q] for q in questions):
+            assert cached.rights(rid, asked) == rights.for_release(a.release, asked).to_json(), (rid, asked)
+
+
+@pytest.mark.parametrize("args", [("can", "llama-2-7b", "--commercial"), ("can", "OLMo 2 7B", "--distill", "--military"),
+                                  ("can", "gpt-4o")], ids=" ".join)
+def test_can_prints_from_the_cache_what_the_full_path_prints(fresh, args):
+    from trueopen.licenses import rights
+    from trueopen.report import licenses as license_report
+
+    res = run_cli(*args, env={"COLUMNS": "80"})
+    release = loader.find(args[1])
+    asked = [f[2:].replace("-", "_") for f in args[2:]] or [q for q in rights.QUESTIONS if q != "users"]
+    full = rights.for_release(release, asked)
+    screen = Screen(80)
+    license_report.rights(full, screen)
+    assert (res.code, res.out) == (1 if full.forbidden else 0, screen.text) and res.err == ""

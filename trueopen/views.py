@@ -4,7 +4,8 @@ those commands start without pydantic, the release models or the frameworks.
 One sealed file (cache.seal) with the same key as the assessments, plus this code and the
 renderers': a first line of JSON holding every listing row (jsonout.summary and the MOF cell),
 the names `show` answers to, and where each release's `show` report (terminal.assessment_blocks)
-starts and ends in the rest of the file; `show` decodes only its own. The rows and reports are
+starts and ends in the rest of the file, and its answers to `can`'s questions (licenses.rights):
+`show` and `can` decode only their own. The rows and reports are
 built from service.all_assessments(), the one full path, and compared with it in
 tests/test_fast_views.py, release by release.
 """
@@ -25,8 +26,9 @@ NAME = "views"
 ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")),
                    ("trueopen.frameworks", ("dimensions", "mof", "osai_index", "osaid", "verdict")))
 # ...and the code that turns assessments into these views.
-VIEW_CODE = (("trueopen", ("views", "columns")), ("trueopen.report", ("terminal", "layout", "jsonout", "safe_text")),
-             ("trueopen.catalog", ("producers",)))
+VIEW_CODE = (("trueopen", ("views", "columns")),
+             ("trueopen.report", ("terminal", "layout", "jsonout", "safe_text", "licenses")),
+             ("trueopen.catalog", ("producers",)), ("trueopen.licenses", ("rights",)))
 
 VERDICT_ORDER = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}
 
@@ -198,33 +200,39 @@ def build() -> bytes:
         ids.setdefault(names.normalize(r.id), r.id)
         for k in names.keys(r):
             named.setdefault(k, r.id)
-    reports, at, spans = [], 0, {}
+    from .licenses import rights
+
+    questions = [q for q in rights.QUESTIONS if q != "users"]
+    body, at, spans = [], 0, {"reports": {}, "rights": {}}
     for a in assessed:
-        text = json.dumps(terminal.assessment_blocks(a), separators=(",", ":")).encode("utf-8")
-        spans[a.release.id] = [at, at + len(text)]
-        reports.append(text)
-        at += len(text)
-    head = {"rows": [row(a) for a in assessed], "ids": ids, "names": named, "reports": spans,
+        for kind, value in (("reports", terminal.assessment_blocks(a)),
+                            ("rights", rights.for_release(a.release, questions).to_json())):
+            text = json.dumps(value, separators=(",", ":")).encode("utf-8")
+            spans[kind][a.release.id] = [at, at + len(text)]
+            body.append(text)
+            at += len(text)
+    head = {"rows": [row(a) for a in assessed], "ids": ids, "names": named, "spans": spans,
             "producers": terminal.producers_blocks(service.producer_summaries()),
             "scores": scores(assessed)}
-    return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(reports)
+    return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(body)
 
 
 class Views:
     """The views file read back: the rows whole, each report only when asked for."""
 
     def __init__(self, payload: bytes):
-        head, sep, self._reports = payload.partition(b"\n")
+        head, sep, self._body = payload.partition(b"\n")
         if not sep:
             raise ValueError("no reports")
         index = json.loads(head)
         self.rows: list[dict[str, Any]] = index["rows"]
         self._ids: dict[str, str] = index["ids"]
         self._names: dict[str, str] = index["names"]
-        self._spans: dict[str, list[int]] = index["reports"]
+        self._spans: dict[str, dict[str, list[int]]] = index["spans"]
         self.producers: list[dict] = index["producers"]  # `trueopen producers`, drawn
         self.scores: list[list] = index["scores"]  # what `gap` reads (views.scores)
-        if not (isinstance(self.rows, list) and list(self._spans) == [r["id"] for r in self.rows]):
+        ids = [r["id"] for r in self.rows]
+        if not (list(self._spans["reports"]) == list(self._spans["rights"]) == ids):
             raise ValueError("not a views file")
 
     def find(self, query: str) -> str | None:
@@ -232,9 +240,21 @@ class Views:
         wanted = normalize(query)
         return self._ids.get(wanted) or self._names.get(wanted)
 
+    def _part(self, kind: str, release_id: str) -> Any:
+        start, end = self._spans[kind][release_id]
+        return json.loads(self._body[start:end])
+
     def report(self, release_id: str) -> list[dict]:
-        start, end = self._spans[release_id]
-        return json.loads(self._reports[start:end])
+        """`show ID`'s report (terminal.assessment_blocks)."""
+        return self._part("reports", release_id)
+
+    def rights(self, release_id: str, questions: Iterable[str] | None = None) -> dict[str, Any]:
+        """`can ID`'s answers (Rights.to_json) to `questions` (None: all but --users)."""
+        doc = self._part("rights", release_id)
+        if questions is not None:
+            asked = set(questions)
+            doc["answers"] = {q: a for q, a in doc["answers"].items() if q in asked}
+        return doc
 
 
 @lru_cache(maxsize=1)
