@@ -166,9 +166,12 @@ def grid_lines(cols: list[dict], rows: list[list], width: int, *, left: int = 1,
     n = len(cols)
     gap = [" " * ((right if i < n - 1 else 0) + divider + left) for i in range(n)]
 
-    def draw(cells: list, styles: list[str]) -> list[Line]:
+    def draw(cells: list, styles: list[str], bottom: bool = False) -> list[Line]:
         wrapped = [wrap(c, w) if not col["short"] or len(max(c.split("\n"), key=len)) > w else c.split("\n")
                    for c, w, col in zip(cells, ws, cols)]
+        if bottom:  # a header that wraps sits on the rule under it
+            tall = max(len(x) for x in wrapped)
+            wrapped = [[""] * (tall - len(x)) + x for x in wrapped]
         out = []
         for k in range(max(len(x) for x in wrapped)):
             line: Line = []
@@ -186,7 +189,7 @@ def grid_lines(cols: list[dict], rows: list[list], width: int, *, left: int = 1,
 
     out: list[Line] = []
     if header:
-        out += draw([c["name"] for c in cols], ["bold"] * n)
+        out += draw([c["name"] for c in cols], ["bold"] * n, bottom=True)
         if rule:
             out.append([("-" * (sum(ws) + sum(len(g) for g in gap[:-1])), "")])
     for k, r in enumerate(rows):
