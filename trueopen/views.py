@@ -1,13 +1,14 @@
-"""What `list` and `show` print, kept as plain data next to the catalog's assessments, so that
-those commands start without pydantic, the release models or the frameworks.
+"""What `list`, `show`, `producers`, `gap` and `can` print, kept as plain data next to the
+catalog's assessments, so that those commands start without pydantic, the release models, the
+license terms or the frameworks.
 
-One sealed file (cache.seal) with the same key as the assessments, plus this code and the
-renderers': a first line of JSON holding every listing row (jsonout.summary and the MOF cell),
-the names `show` answers to, and where each release's `show` report (terminal.assessment_blocks)
-starts and ends in the rest of the file, and its answers to `can`'s questions (licenses.rights):
-`show` and `can` decode only their own. The rows and reports are
-built from service.all_assessments(), the one full path, and compared with it in
-tests/test_fast_views.py, release by release.
+One sealed file (cache.seal) keyed like the assessments, plus the code that draws them and
+producers.yaml. Its first line is JSON: every listing row (jsonout.summary and the MOF cell),
+the names `show` answers to, the `producers` table, each release's benchmark scores, and where
+each release's `show` report (terminal.assessment_blocks) and `can` answers (licenses.rights)
+start and end in the rest of the file, so `show` and `can` decode only their own. Everything is
+built from service.all_assessments(), the one full path, and compared with it release by
+release in tests/test_fast_views.py.
 """
 
 from __future__ import annotations
@@ -190,6 +191,7 @@ def build() -> bytes:
     """The views of every bundled release, computed from its assessment (the full path)."""
     from . import service
     from .catalog import names
+    from .licenses import rights
     from .report import terminal
 
     assessed = service.all_assessments()
@@ -200,8 +202,6 @@ def build() -> bytes:
         ids.setdefault(names.normalize(r.id), r.id)
         for k in names.keys(r):
             named.setdefault(k, r.id)
-    from .licenses import rights
-
     questions = [q for q in rights.QUESTIONS if q != "users"]
     body, at, spans = [], 0, {"reports": {}, "rights": {}}
     for a in assessed:
@@ -218,7 +218,7 @@ def build() -> bytes:
 
 
 class Views:
-    """The views file read back: the rows whole, each report only when asked for."""
+    """The views file read back: the first line whole, each report or answer only when asked for."""
 
     def __init__(self, payload: bytes):
         head, sep, self._body = payload.partition(b"\n")
