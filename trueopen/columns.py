@@ -56,3 +56,9 @@ def license_matches(query: str, shown: str | None) -> bool:
         if t == q or (t.startswith(q) and t[len(q)].isdigit()):
             return True
     return False
+
+
+def gap_cell(b: "tuple[float, str, str | None] | None") -> str:
+    """A cell of `trueopen gap`: 'score release (setting)', or '-' when no release of that kind
+    has a score that year."""
+    return f"{b[0]:g} {b[1]}" + (f" ({b[2]})" if b[2] else "") if b else "-"

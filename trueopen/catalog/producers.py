@@ -100,7 +100,7 @@ def releases_of(producer: Producer, releases: Iterable[Release]) -> list[Release
 
 
 # The verdict levels as strategies and `gap` count them. `unknown` is never counted as anything.
-OPENNESS = {"open-source": "open", "open-weights": "open", "restricted-weights": "restricted", "closed": "closed"}
+from ..views import OPENNESS  # noqa: E402  (one table, which `gap` also reads without pydantic)
 
 
 def openness(level: str) -> str | None:

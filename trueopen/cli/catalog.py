@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import TrueopenError
-from .common import (FORMAT_OPT, Format, Sort, Verdict, fail, app, err, jsonout, markdown, out, render,
+from .common import (FORMAT_OPT, Format, Sort, Verdict, fail, app, err, jsonout, markdown, out, render, screen,
                      service, terminal)
 
 @app.command()
@@ -31,6 +31,15 @@ def show(
       trueopen show llama-2              the Llama 2 family
       trueopen show mistral-7b --format md > mistral-7b.md
     """
+    if format is Format.table and not evidence:  # the common case: the report kept in the cache
+        from .. import views
+
+        found = views.load().find(model)
+        if found is not None:
+            from ..report import layout
+
+            layout.emit(screen, layout.lines(views.load().report(found), screen.width))
+            return
     try:
         a = service.lookup(model)
     except TrueopenError as exc:
@@ -41,7 +50,7 @@ def show(
         render(format, table=lambda: family.to_terminal(a, out), md=lambda: family.to_markdown(a),
                json=lambda: family.to_json(a))
         return
-    render(format, table=lambda: terminal.assessment(a, out, evidence), md=lambda: markdown.assessment(a, evidence),
+    render(format, table=lambda: terminal.assessment(a, screen, evidence), md=lambda: markdown.assessment(a, evidence),
            json=lambda: jsonout.assessment(a))
 
 
@@ -68,14 +77,16 @@ def list_(
       trueopen list --license apache --sort mof
       trueopen list --format json | jq -r '.[].id'
     """
-    flt = service.ListFilter(verdict=verdict.value if verdict else None, producer=producer,
-                             license=license, mof_class=mof_class)
+    from .. import views  # the rows kept in the cache: no assessment is read or made
+
+    flt = views.ListFilter(verdict=verdict.value if verdict else None, producer=producer,
+                           license=license, mof_class=mof_class)
     try:
-        rows = service.list_assessments(flt, sort.value if sort else ("date" if producer else "name"))
+        rows = views.select(views.load().rows, flt, sort.value if sort else ("date" if producer else "name"))
     except TrueopenError as exc:
         fail(str(exc))
-    render(format, table=lambda: terminal.listing(rows, out), md=lambda: markdown.listing(rows),
-           json=lambda: [jsonout.summary(a) for a in rows])
+    render(format, table=lambda: terminal.listing(rows, screen), md=lambda: markdown.listing(rows),
+           json=lambda: [views.summary(r) for r in rows])
 
 
 @app.command()
@@ -94,6 +105,12 @@ def producers(
       trueopen producers
       trueopen producers mistral
     """
+    if format is Format.table and producer is None and plot is None:  # the table kept in the cache
+        from .. import views
+        from ..report import layout
+
+        layout.emit(screen, layout.lines(views.load().producers, screen.width))
+        return
     try:
         rows = service.producer_summaries(producer)
         if plot is not None:
@@ -101,7 +118,7 @@ def producers(
             err.print(f"wrote {plot}", highlight=False, markup=False)
     except TrueopenError as exc:
         fail(str(exc))
-    render(format, table=lambda: terminal.producers(rows, out, detailed=producer is not None),
+    render(format, table=lambda: terminal.producers(rows, screen, detailed=producer is not None),
            md=lambda: markdown.producers(rows), json=lambda: [jsonout.producer(p) for p in rows])
 
 
@@ -137,13 +154,15 @@ def gap(
                json=lambda: [{"benchmark": n, "releases": c} for n, c in names])
         return
     try:
-        rows = service.benchmark_gap(benchmark)
+        from .. import views  # the scores kept in the cache: no release is read or assessed
+
+        rows = views.gap_rows(views.load().scores, benchmark)
         if plot is not None:
             service.gap_plot(benchmark, plot)
             err.print(f"wrote {plot}", highlight=False, markup=False)
     except TrueopenError as exc:
         fail(str(exc))
-    render(format, table=lambda: gap_report.table(rows, benchmark, out),
+    render(format, table=lambda: gap_report.table(rows, benchmark, screen),
            md=lambda: markdown.gap(rows, benchmark) + "\n" + gap_report.SIGN + "\n",
            json=lambda: [jsonout.gap_row(r) for r in rows])
 

@@ -156,6 +156,43 @@ out = _LazyConsole(soft_wrap=False, stdout_width=True)
 err = _LazyConsole(stderr=True, soft_wrap=True)
 
 
+def colour_wanted(is_tty: bool, environ: "dict[str, str] | os._Environ[str]") -> bool:
+    """Whether output may be coloured (then rich draws it): on a terminal, or when FORCE_COLOR
+    asks for it. Piped or redirected output is plain text either way."""
+    return is_tty or bool(environ.get("FORCE_COLOR"))
+
+
+class _Screen:
+    """Standard output for reports laid out as plain text (report.layout.lines): written as it is
+    when not on a terminal, without importing rich; coloured by rich (`out`) on a terminal."""
+
+    @property
+    def _colour(self) -> bool:
+        return colour_wanted(sys.stdout.isatty(), os.environ)
+
+    @property
+    def width(self) -> int:
+        if self._colour:
+            return out.width
+        return output_width(False, os.environ.get("COLUMNS")) or 80
+
+    def show_lines(self, laid: list) -> None:
+        if self._colour:
+            from ..report.layout import styled_text
+
+            out.print(styled_text(laid), soft_wrap=True, highlight=False, markup=False, emoji=False)
+            return
+        from ..report.layout import plain
+
+        try:
+            sys.stdout.write(plain(laid))
+        except BrokenPipeError as exc:
+            raise ClosedPipe() from exc
+
+
+screen = _Screen()
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import TrueopenError
-from .common import FORMAT_OPT, Format, fail, print_json, app, err, identify, license_report, out, service
+from .common import FORMAT_OPT, Format, fail, print_json, app, err, identify, license_report, out, screen, service
 
 @app.command("license")
 def license_(
@@ -83,12 +83,24 @@ def can(
       trueopen can llama-2-7b --users 800M --distill
       trueopen can Apache-2.0 --commercial --format json
     """
-    from ..licenses.rights import QUESTIONS, parse_users
-
     asked = [q for q, on in (("commercial", commercial), ("users", users is not None), ("fine_tune", fine_tune),
                              ("redistribute_weights", redistribute_weights), ("distill", distill),
                              ("use_outputs_commercially", use_outputs_commercially), ("on_prem", on_prem),
                              ("military", military)) if on]
+    if users is None and format is Format.table:  # a catalog model: its answers kept in the cache
+        from .. import views
+
+        found = views.load().find(subject)
+        if found is not None:
+            from ..report import layout
+
+            doc = views.load().rights(found, asked or None)
+            layout.emit(screen, layout.lines(license_report.rights_blocks(doc), screen.width))
+            if any(a["outcome"] == "forbidden" for a in doc["answers"].values()):
+                raise typer.Exit(1)
+            return
+    from ..licenses.rights import QUESTIONS, parse_users
+
     try:
         n_users = parse_users(users) if users is not None else None
         result = service.can(subject, asked or [q for q in QUESTIONS if q != "users"], n_users)
@@ -99,6 +111,6 @@ def can(
     elif format is Format.md:
         sys.stdout.write(license_report.rights_md(result))
     else:
-        license_report.rights(result, out)
+        license_report.rights(result, screen)
     if result.forbidden:
         raise typer.Exit(1)

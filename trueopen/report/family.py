@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 
+from .. import views
 from . import jsonout, markdown, terminal
 
 
@@ -15,10 +16,10 @@ def to_json(view: Any) -> dict[str, Any]:
 
 
 def to_markdown(view: Any) -> str:
-    return f"## {view.name}\n\n{view.summary}\n\n" + markdown.listing(view.assessments)
+    return f"## {view.name}\n\n{view.summary}\n\n" + markdown.listing([views.row(a) for a in view.assessments])
 
 
 def to_terminal(view: Any, console: Console) -> None:
     console.print(view.summary, highlight=False, markup=False)
-    terminal.listing(view.assessments, console)
+    terminal.listing([views.row(a) for a in view.assessments], console)
     console.print("trueopen show ID gives the full assessment of one release.", style="dim", highlight=False)

@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..columns import gap_cell
 from . import layout
-
-from . import jsonout
 
 SIGN = ("gap = best closed minus best open: positive means a closed model led that year, negative "
         "means an open one did.")
 
 
 def table(rows: list, benchmark: str, console: Any) -> None:
+    """Laid out as plain text (layout.lines), so `gap` starts without rich when piped."""
+    layout.emit(console, layout.lines(blocks(rows, benchmark), console.width))
+
+
+def blocks(rows: list, benchmark: str) -> list[dict]:
     restricted = any(getattr(r, "best_restricted", None) for r in rows)
-    t = layout.table(title=f"{benchmark}: best published score per year")
-    layout.col(t, "year", short=True)
-    layout.col(t, "best open", ratio=1)
-    layout.col(t, "best closed", ratio=1)
-    layout.col(t, "gap", short=True, justify="right")
+    cols = [layout.column("year", short=True), layout.column("best open", ratio=1),
+            layout.column("best closed", ratio=1), layout.column("gap", short=True, justify="right")]
     if restricted:
-        layout.col(t, "best restricted-weights", ratio=1)
+        cols.append(layout.column("best restricted-weights", ratio=1))
+    cells = []
     for r in rows:
-        cells = [str(r.year), jsonout.gap_cell(r.best_open), jsonout.gap_cell(r.best_closed),
-                 "" if r.gap is None else f"{r.gap:+g}"]
+        row = [str(r.year), gap_cell(r.best_open), gap_cell(r.best_closed), "" if r.gap is None else f"{r.gap:+g}"]
         if restricted:
-            cells.append(jsonout.gap_cell(r.best_restricted))
-        layout.row(t, *cells)
-    console.print(t)
-    console.print(SIGN, highlight=False, markup=False)
-    console.print("Scores are as published; settings differ (shown in brackets).", highlight=False, markup=False)
+            row.append(gap_cell(r.best_restricted))
+        cells.append([layout.cell(c) for c in row])
+    return [layout.table_block(cols, cells, title=f"{benchmark}: best published score per year"),
+            layout.text_block([layout.cell(SIGN)],
+                              [layout.cell("Scores are as published; settings differ (shown in brackets).")])]
 
 
 def listing(names: list[tuple[str, int]], console: Any) -> None:

@@ -95,6 +95,4 @@ def gap_row(r: Any) -> dict[str, Any]:
             "restricted_weights": cell(r.best_restricted)}
 
 
-def gap_cell(b: Any) -> str:
-    """'score release (setting)', or '-' when no release of that kind has a score that year."""
-    return f"{b[0]:g} {b[1]}" + (f" ({b[2]})" if b[2] else "") if b else "-"
+gap_cell = columns.gap_cell  # 'score release (setting)', or '-'

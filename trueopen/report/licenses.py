@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
+from typing import TYPE_CHECKING
 
-from ..licenses.identify import Finding
-from ..licenses.rights import Rights
 from . import layout
 from .safe_text import printable
+
+if TYPE_CHECKING:  # `can ID` draws answers kept in the cache: no pydantic, no rich when piped
+    from rich.console import Console
+
+    from ..licenses.identify import Finding
+    from ..licenses.rights import Rights
 
 OUTCOME_STYLE = {"allowed": "green", "conditional": "yellow", "forbidden": "bold red", "unclear": "magenta"}
 
@@ -52,21 +54,25 @@ def _question(q: str) -> str:
 
 
 def rights(r: Rights, console: Console) -> None:
-    console.print(f"[bold]{escape(printable(r.subject))}[/bold]: "
-                  + escape(printable(f"{r.title or r.license or 'license unknown'}"
-                                     + (f" ({r.license})" if r.license and r.title else ""))), highlight=False)
-    t = layout.table(lines=True)
-    layout.col(t, "question", short=True)
-    layout.col(t, "answer", short=True)
-    layout.col(t, "why", ratio=1)
-    layout.col(t, "clause", short=True)
-    for q, a in r.answers.items():
-        why = a.summary + ("".join(f"\n{layout.BULLET}{c}" for c in a.conditions) if a.conditions else "")
-        why += "".join(f"\nduty: {o}" for o in a.obligations)
-        layout.row(t, _question(q), Text(a.outcome, style=OUTCOME_STYLE[a.outcome]), why, a.clause or "")
-    console.print(t)
-    urls = {a.url for a in r.answers.values() if a.url}
-    layout.keyed(console, [("text:", u) for u in sorted(urls)])
+    layout.emit(console, layout.lines(rights_blocks(r.to_json()), console.width))
+
+
+def rights_blocks(doc: dict) -> list[dict]:
+    """`can`'s answers (Rights.to_json) as a report layout.lines draws: `can ID` keeps them in the
+    cache (trueopen/views.py)."""
+    head = doc["title"] or doc["license"] or "license unknown"
+    head += f" ({doc['license']})" if doc["license"] and doc["title"] else ""
+    cols = [layout.column("question", short=True), layout.column("answer", short=True),
+            layout.column("why", ratio=1), layout.column("clause", short=True)]
+    rows = []
+    for q, a in doc["answers"].items():
+        why = a["summary"] + "".join(f"\n{layout.BULLET}{c}" for c in a["conditions"])
+        why += "".join(f"\nduty: {o}" for o in a["obligations"])
+        rows.append([layout.cell(_question(q)), layout.cell(a["outcome"], OUTCOME_STYLE[a["outcome"]]),
+                     layout.cell(why), layout.cell(a["clause"] or "")])
+    urls = sorted({a["url"] for a in doc["answers"].values() if a["url"]})
+    return [layout.text_block([layout.cell(doc["subject"], "bold"), layout.cell(f": {head}")]),
+            layout.table_block(cols, rows, lines=True), {"kind": "keyed", "rows": [["text:", u] for u in urls]}]
 
 
 def rights_md(r: Rights) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from .. import columns
-from ..assessment import Assessment
-from ..frameworks import mof, osai_index, osaid
-from . import jsonout
+from typing import TYPE_CHECKING
+
 from .safe_text import printable_lines
+
+if TYPE_CHECKING:  # `list --format md` reads rows only: no pydantic, no frameworks
+    from ..assessment import Assessment
 
 
 def _pct(x: float) -> str:
@@ -14,6 +15,8 @@ def _pct(x: float) -> str:
 
 
 def assessment(a: Assessment, evidence: bool = False) -> str:
+    from ..frameworks import mof, osai_index, osaid
+
     r = a.release
     out = [f"# {r.name}", ""]
     meta = [f"**Producer:** {r.producer}"]
@@ -56,12 +59,12 @@ def assessment(a: Assessment, evidence: bool = False) -> str:
     return printable_lines(out)  # names, licenses and reasons may come from a MOF file
 
 
-def listing(rows: list[Assessment]) -> str:
+def listing(rows: list[dict]) -> str:
+    """`list --format md` from its rows (views.row)."""
     out = ["| id | name | producer | released | verdict | MOF | weights license |", "|---|---|---|---|---|---|---|"]
-    for a in rows:
-        s = jsonout.summary(a)
+    for s in rows:
         out.append(f"| {s['id']} | {s['name']} | {s['producer']} | {s['released'] or ''} | {s['verdict']} | "
-                   f"{columns.mof_cell(a.mof)} | {s['weights_license'] or ''} |")
+                   f"{s['mof']} | {s['weights_license'] or ''} |")
     return "\n".join(out) + "\n"
 
 
@@ -75,10 +78,12 @@ def producers(rows: list) -> str:
 
 
 def gap(rows: list, benchmark: str) -> str:
+    from ..columns import gap_cell
+
     out = [f"| year | best open ({benchmark}) | best closed | closed minus open | best restricted-weights |",
            "|---|---|---|---|---|"]
-    out += [f"| {r.year} | {jsonout.gap_cell(r.best_open)} | {jsonout.gap_cell(r.best_closed)} | "
-            f"{'' if r.gap is None else r.gap} | {jsonout.gap_cell(r.best_restricted)} |" for r in rows]
+    out += [f"| {r.year} | {gap_cell(r.best_open)} | {gap_cell(r.best_closed)} | "
+            f"{'' if r.gap is None else r.gap} | {gap_cell(r.best_restricted)} |" for r in rows]
     return "\n".join(out) + "\n"
 
 

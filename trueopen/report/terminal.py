@@ -1,21 +1,18 @@
-"""Terminal output with rich: the verdict first, then the evidence behind it (layout rules in
-layout.py: every table reads in 80 columns)."""
+"""Terminal output: the verdict first, then the evidence behind it (layout rules in layout.py:
+every table reads in 80 columns). `show` and `list` are laid out as plain text (layout.lines),
+the others with rich."""
 
 from __future__ import annotations
 
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
-from .. import columns, components
-from ..assessment import Assessment
-from ..frameworks import mof, osai_index, osaid
-from . import jsonout
+from .. import components
 from . import layout
-from .layout import Footnotes, col, keyed, row, table
-from .safe_text import printable
+from .layout import Footnotes, cell, col, column, row, table, table_block, text_block  # noqa: F401 (col, row, table: for other commands)
+from .safe_text import printable_cell
+
+if TYPE_CHECKING:
+    from ..assessment import Assessment
 
 VERDICT_STYLE = {
     "open-source": "bold green", "open-weights": "bold cyan", "restricted-weights": "bold yellow",
@@ -32,11 +29,17 @@ def _pct(x: float) -> str:
     return f"{x:.0f}%" if x == int(x) else f"{x:.1f}%"
 
 
-def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
+def assessment(a: Assessment, console: Any, evidence: bool = False) -> None:
+    """`trueopen show`: the report laid out as plain text, coloured on a terminal."""
+    layout.emit(console, layout.lines(assessment_blocks(a, evidence), console.width))
+
+
+def assessment_blocks(a: Assessment, evidence: bool = False) -> list[dict]:
+    """What `show` prints, as plain data (layout.lines draws it): the verdict first, then the
+    evidence behind it. Pure JSON values, so the catalog's reports can be kept in the cache."""
+    from ..frameworks import mof, osai_index, osaid
+
     r = a.release
-    head = Text()
-    head.append(printable(r.name), style="bold")  # names, licenses and reasons may come from a MOF file
-    head.append(printable(f"  ({r.id}) by {r.producer}"))
     facts = []
     if r.released:
         facts.append(f"released {r.released.date}")
@@ -47,76 +50,70 @@ def assessment(a: Assessment, console: Console, evidence: bool = False) -> None:
         facts.append(f"{r.context_length.tokens:,}-token context")
     if r.access:
         facts.append(f"access: {r.access.level}")
-    verdict = Text(a.verdict.level.upper(), style=VERDICT_STYLE[a.verdict.level])
-    body = [head, Text(layout.SEP.join(facts), style="dim"), Text(""), Text.assemble("Verdict: ", verdict)]
-    body += [Text(printable(f"  {line}")) for line in a.verdict.reasons]
+    level = a.verdict.level
+    # names, licenses and reasons may come from a MOF file: cell() shows control characters escaped
+    panel = [[cell(r.name, "bold"), cell(f"  ({r.id}) by {r.producer}")], [cell(layout.SEP.join(facts), "dim")], [],
+             [cell("Verdict: "), cell(level.upper(), VERDICT_STYLE[level])]]
+    panel += [[cell(f"  {line}")] for line in a.verdict.reasons]
     if r.summary:
-        body += [Text(""), Text(r.summary, style="italic")]
-    console.print(Panel(Group(*body), expand=True, box=layout.FRAME))
+        panel += [[], [cell(r.summary, "italic")]]
+    blocks: list[dict] = [{"kind": "panel", "lines": panel}]
 
     m = a.mof
     notes = Footnotes()
-    t = table(title=f"Model Openness Framework: {m.label}", caption=mof.FRAMEWORK)
     licenses = [len(c.license) for c in m.components if c.license]
-    col(t, "component", ratio=1)
-    col(t, "class", short=True, justify="center")
-    col(t, "status", short=True)
-    col(t, "license", min_width=min(max(licenses + [7]), 24))
+    cols = [column("component", ratio=1), column("class", short=True, justify="center"),
+            column("status", short=True), column("license", min_width=min(max(licenses + [7]), 24))]
     if evidence:
-        col(t, "at", short=True)
-        col(t, "per", short=True)
+        cols += [column("at", short=True), column("per", short=True)]
+    rows = []
     for c in m.components:
         spec_class = {3: "III", 2: "II", 1: "I"}[components.BY_NAME[c.name].mof_class]
-        cells = [c.name + ("" if c.required else " (optional)"), spec_class,
-               Text(c.status, style=OUTCOME_STYLE[c.status]), c.license or ""]
+        cells = [cell(c.name + ("" if c.required else " (optional)")), cell(spec_class),
+                 cell(c.status, OUTCOME_STYLE[c.status]), cell(c.license or "")]
         if evidence:
             comp = r.component(c.name)
-            cells += [notes.ref(comp.location) if comp else "", comp.source if comp and comp.source else ""]
-        row(t, *cells)
-    console.print(t)
-    console.print(f"  Class III {_pct(m.progress[3])} | Class II {_pct(m.progress[2])} | Class I {_pct(m.progress[1])}",
-                  highlight=False)
+            cells += [cell(notes.ref(comp.location) if comp else ""), cell(comp.source if comp and comp.source else "")]
+        rows.append(cells)
+    blocks.append(table_block(cols, rows, title=f"Model Openness Framework: {m.label}", caption=mof.FRAMEWORK))
+    after = [[cell(f"  Class III {_pct(m.progress[3])} | Class II {_pct(m.progress[2])} | "
+                   f"Class I {_pct(m.progress[1])}")]]
     if m.paper_stands_in:
-        console.print("  (the research paper stands in for the technical report)", highlight=False)
+        after.append([cell("  (the research paper stands in for the technical report)")])
     if m.mof_class != 1:
-        console.print(f"  [dim]Share of each class met, ignoring lower classes (not MOT's figure):\n"
-                      f"  III {_pct(m.ungated[3])} | II {_pct(m.ungated[2])} | I {_pct(m.ungated[1])}[/dim]",
-                      highlight=False)
+        after += [[cell("  Share of each class met, ignoring lower classes (not MOT's figure):", "dim")],
+                  [cell(f"  III {_pct(m.ungated[3])} | II {_pct(m.ungated[2])} | I {_pct(m.ungated[1])}", "dim")]]
+    blocks.append(text_block(*after))
     if evidence:
-        _evidence(r, notes, console)
-    for note in m.notes:
-        console.print(f"  [dim]Note: {escape(note)}[/dim]")
+        blocks += _evidence(r, notes)
+    if m.notes:
+        blocks.append(text_block(*([cell(f"  Note: {note}", "dim")] for note in m.notes)))
 
-    t = table(title=f"OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}"
-              + ("" if a.osaid.determined else " (undetermined)"), caption=osaid.FRAMEWORK, lines=True)
-    col(t, "check", short=True)
-    col(t, "requirement", ratio=1)
-    col(t, "outcome", short=True)
-    col(t, "why", ratio=1)
-    for c in a.osaid.checks:
-        row(t, c.id, c.requirement, Text(c.outcome, style=OUTCOME_STYLE[c.outcome]), c.reason)
-    console.print(t)
+    title = (f"OSI Open Source AI Definition: {'conformant' if a.osaid.conformant else 'not conformant'}"
+             + ("" if a.osaid.determined else " (undetermined)"))
+    cols = [column("check", short=True), column("requirement", ratio=1), column("outcome", short=True),
+            column("why", ratio=1)]
+    rows = [[cell(c.id), cell(c.requirement), cell(c.outcome, OUTCOME_STYLE[c.outcome]), cell(c.reason)]
+            for c in a.osaid.checks]
+    blocks.append(table_block(cols, rows, title=title, caption=osaid.FRAMEWORK, lines=True))
 
-    for title, cols, rows in (
+    for title, names, graded in (
         ("Open Source AI Index profile", ("parameter", "class", "reason"),
          [(osai_index.label(k), g.grade, g.reason) for k, g in a.osai_index.items()]),
         ("Seven dimensions", ("dimension", "rating", "facts"),
          [(k, d.rating, "; ".join(d.facts)) for k, d in a.dimensions.items()]),
     ):
-        t = table(title=title)
-        col(t, cols[0], short=True)
-        col(t, cols[1], short=True)
-        col(t, cols[2], ratio=1)
-        for name, grade, why in rows:
-            row(t, name, Text(grade, style=OUTCOME_STYLE.get(grade, "")), why)
-        console.print(t)
+        cols = [column(names[0], short=True), column(names[1], short=True), column(names[2], ratio=1)]
+        rows = [[cell(name), cell(grade, OUTCOME_STYLE.get(grade, "")), cell(why)] for name, grade, why in graded]
+        blocks.append(table_block(cols, rows, title=title))
 
-    console.print("Sources:", style="bold")
-    keyed(console, [(f"[{k}]", f"{s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else ""))
-                    for k, s in r.sources.items()])
+    blocks.append(text_block([cell("Sources:", "bold")]))
+    blocks.append({"kind": "keyed", "rows": [[f"[{k}]", f"{s.url} (as of {s.as_of})" + (f" - {s.title}" if s.title else "")]
+                                             for k, s in r.sources.items()]})
+    return blocks
 
 
-def _evidence(r, notes: Footnotes, console: Console) -> None:
+def _evidence(r, notes: Footnotes) -> list[dict]:
     """--evidence: where each component is ("at", numbered), which source says so ("per", a key of
     the Sources list), the documentation and license texts; every URL printed whole."""
     docs = [(d.kind, (d.title + " " if d.title else "") + notes.ref(d.url)) for d in r.documentation]
@@ -127,50 +124,46 @@ def _evidence(r, notes: Footnotes, console: Console) -> None:
     for c in r.components:
         if c.license_path:
             docs.append((f"{c.name} license", notes.ref(c.license_path)))
+    out = []
     if docs:
-        console.print("Documentation and license texts:", style="bold")
-        keyed(console, [(k + ":", v) for k, v in docs])
+        out += [text_block([cell("Documentation and license texts:", "bold")]),
+                {"kind": "keyed", "rows": [[k + ":", v] for k, v in docs]}]
     if notes.urls:
-        console.print("Where each part is:", style="bold")
-        notes.print(console)
+        out += [text_block([cell("Where each part is:", "bold")]), {"kind": "keyed", "rows": notes.rows()}]
+    return out
 
 
-def listing(rows: list[Assessment], console: Console) -> None:
-    """One line per release when the terminal is wide; in 80 columns, the id, verdict, MOF class and
-    weights license on one line and the name, producer and date on the next."""
-    if console.width >= WIDE:
-        t = table()
-        t.expand = False  # columns as wide as their content; names and licenses wrap past that
-        for name in ("id", "name", "producer", "released", "verdict", "MOF", "weights license"):
-            col(t, name, short=name in ("id", "released", "verdict", "MOF"))
-        for a in rows:
-            s = jsonout.summary(a)
-            t.add_row(s["id"], s["name"], s["producer"], s["released"] or "",
-                      Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]), columns.mof_cell(a.mof),
-                      s["weights_license"] or "")
-        console.print(t)
+def listing(rows: list[dict], console: Any) -> None:
+    """`trueopen list` from its rows (views.row): one line per release when the terminal is wide;
+    in 80 columns, the id, verdict, MOF class and weights license on one line and the name,
+    producer and date on the next."""
+    layout.emit(console, listing_lines(rows, console.width))
+
+
+def listing_lines(rows: list[dict], width: int) -> list[layout.Line]:
+    if width >= WIDE:
+        cols = [column(name, short=name in ("id", "released", "verdict", "MOF"))
+                for name in ("id", "name", "producer", "released", "verdict", "MOF", "weights license")]
+        cells = [[cell(s["id"]), cell(s["name"]), cell(s["producer"]), cell(s["released"] or ""),
+                  cell(s["verdict"], VERDICT_STYLE[s["verdict"]]), cell(s["mof"]), cell(s["weights_license"] or "")]
+                 for s in rows]
+        out = layout.grid_lines(cols, cells, width, expand=False)
     else:
-        widths = (max([len(a.release.id) for a in rows] + [2]), len("restricted-weights"),
-                  max([len(columns.mof_cell(a.mof)) for a in rows] + [3]))
-
-        def line(*cells) -> Table:
-            g = Table.grid(padding=(0, 2, 0, 0), expand=True)
-            for w in widths:
-                g.add_column(width=w, no_wrap=True, overflow="fold")
-            g.add_column(ratio=1, overflow="fold")
-            g.add_row(*cells)
-            return g
-
-        console.print(line(*(Text(h, style="bold") for h in ("id", "verdict", "MOF", "weights license"))))
-        console.print(Text("  name | producer | released", style="dim"))
-        console.rule(style="dim", characters="-")
-        for a in rows:
-            s = jsonout.summary(a)
-            console.print(line(s["id"], Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]),
-                               columns.mof_cell(a.mof), s["weights_license"] or ""))
+        fixed = (max([len(s["id"]) for s in rows] + [2]), len("restricted-weights"),
+                 max([len(s["mof"]) for s in rows] + [3]))
+        cols = [column(name, short=True, min_width=w, max_width=w) for name, w in zip(("id", "verdict", "MOF"), fixed)]
+        cols.append(column("weights license", ratio=1))
+        grid = dict(left=0, right=2, divider=0, rule=False)
+        out = layout.grid_lines(cols, [], width, **grid)
+        out += [[("  name | producer | released", "dim")], [("-" * width, "dim")]]
+        for s in rows:
+            out += layout.grid_lines(cols, [[cell(s["id"]), cell(s["verdict"], VERDICT_STYLE[s["verdict"]]),
+                                             cell(s["mof"]), cell(s["weights_license"] or "")]], width,
+                                     header=False, **grid)
             detail = layout.SEP.join(x for x in (s["name"], s["producer"], s["released"]) if x)
-            console.print(Text("  " + detail, style="dim"), highlight=False)
-    console.print(f"{len(rows)} release(s)", style="dim")
+            out += layout._styled([(printable_cell("  " + detail), "dim")], width)
+    out.append([(f"{len(rows)} release(s)", "dim")])
+    return out
 
 
 def _open_mark(a: Assessment) -> str:
@@ -179,49 +172,36 @@ def _open_mark(a: Assessment) -> str:
     return openness(a.verdict.level) or "unknown"
 
 
-def producers(rows: list, console: Console, detailed: bool = False) -> None:
+def producers(rows: list, console: Any, detailed: bool = False) -> None:
     """`trueopen producers`: a table of producers, or one producer's releases in date order."""
+    layout.emit(console, layout.lines(producers_blocks(rows, detailed), console.width))
+
+
+def producers_blocks(rows: list, detailed: bool = False) -> list[dict]:
+    blocks: list[dict] = []
     if detailed:
         for p in rows:
-            console.print(f"{p.producer.name} ({p.producer.country}, {p.producer.kind}): {p.strategy}",
-                          highlight=False, markup=False)
-            t = table()
-            col(t, "released", short=True)
-            col(t, "id", short=True, min_width=max([len(a.release.id) for a in p.releases] + [2]))
-            col(t, "name", ratio=1)
-            col(t, "weights", short=True)
-            col(t, "verdict", short=True)
+            blocks.append(text_block([cell(f"{p.producer.name} ({p.producer.country}, {p.producer.kind}): {p.strategy}")]))
+            cols = [column("released", short=True),
+                    column("id", short=True, min_width=max([len(a.release.id) for a in p.releases] + [2])),
+                    column("name", ratio=1), column("weights", short=True), column("verdict", short=True)]
+            cells = []
             for a in p.releases:
-                s = jsonout.summary(a)
-                row(t, s["released"] or "", s["id"], s["name"], _open_mark(a),
-                    Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]))
-            console.print(t)
-        return
-    t = table(lines=True)
+                r, level = a.release, a.verdict.level
+                cells.append([cell(r.released.date.isoformat() if r.released else ""), cell(r.id), cell(r.name),
+                              cell(_open_mark(a)), cell(level, VERDICT_STYLE[level])])
+            blocks.append(table_block(cols, cells))
+        return blocks
     id_width = max([len(p.producer.id) for p in rows] + [8])
-    col(t, "producer", min_width=id_width, max_width=max(id_width, 18))
-    col(t, "releases", short=True, justify="right")
-    col(t, "strategy", ratio=2)
-    col(t, "first -> latest release", ratio=3)
+    cols = [column("producer", min_width=id_width, max_width=max(id_width, 18)),
+            column("releases", short=True, justify="right"), column("strategy", ratio=2),
+            column("first -> latest release", ratio=3)]
+    cells = []
     for p in rows:
         first, last = (p.releases[0], p.releases[-1]) if p.releases else (None, None)
         label = lambda a: f"{a.release.name} ({_open_mark(a)})" if a else ""  # noqa: E731
-        who = Text(p.producer.id)
-        who.append(f"\n{p.producer.name}, {p.producer.country}", style="dim")
-        row(t, who, str(len(p.releases)), p.strategy,
-            label(first) + (f" {layout.ARROW} {label(last)}" if last is not None and last is not first else ""))
-    console.print(t)
+        cells.append([cell(f"{p.producer.id}\n{p.producer.name}, {p.producer.country}"), cell(str(len(p.releases))),
+                      cell(p.strategy), cell(label(first) + (f" {layout.ARROW} {label(last)}"
+                                                             if last is not None and last is not first else ""))])
+    return [table_block(cols, cells, lines=True)]
 
-
-def gap(rows: list, console: Console) -> None:
-    """Per year: the best open and best closed score ("score release (setting)") and the gap."""
-    t = table()
-    col(t, "year", short=True)
-    col(t, "best open", ratio=1)
-    col(t, "best closed", ratio=1)
-    col(t, "best restricted-weights", ratio=1)
-    col(t, "gap", short=True, justify="right")
-    for r in rows:
-        row(t, str(r.year), jsonout.gap_cell(r.best_open), jsonout.gap_cell(r.best_closed),
-            jsonout.gap_cell(r.best_restricted), "" if r.gap is None else f"{r.gap:+g}")
-    console.print(t)
