@@ -287,7 +287,8 @@ def mot_markdown(releases: list[Release]) -> str:
         "entry and the file differ (listed or not, license) is below, with what decides it: **our source** (the "
         "entry cites it for that component, or records with a source that the part exists and is not released: "
         "`withheld`), **their record** (the entry took MOT's record and cites the file) or "
-        "**still to check** (MOT lists a component the entry does not, and no source read so far shows it released or withheld). "
+        "**still to check** (MOT lists a component the entry does not, and no source read so far shows it "
+        "released or withheld). "
         "Licenses compare by identity, not spelling; MOT's files let a component without a license inherit the "
         "release's, and `validate` fails an entry whose component cites MOT's file but says something else.",
         f"{count[OURS]} rows are decided by our source, {count[ADOPTED]} by their record and "
