@@ -184,6 +184,23 @@ class DocLink(_Strict):
         "tuned from (the Pythia paper for Pythia-Chat-Base-7B, the Pile's datasheet for its pretraining data)")
 
 
+class WithheldPart(_Fact):
+    """A MOF component the producer has but does not release (GPT-4's architecture, known only
+    from its report; evaluation data kept in-house), with the source that shows it. It is not a
+    component: MOF scores it as missing, as MOT does for a part that is not released."""
+
+    component: str
+    as_of: date
+    note: str | None = Field(default=None, description="what the source says, in our words")
+
+    @field_validator("component")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in mofc.BY_NAME:
+            raise ValueError(f"'{v}' is not a MOF component name")
+        return v
+
+
 HardwareDocumented = Literal["comprehensive", "partial", "none"]
 
 
@@ -268,6 +285,8 @@ class Release(_Strict):
         default=None, description="instruction/preference data of a tuned model, when separate"
     )
     documentation: list[DocLink] = Field(default_factory=list)
+    withheld: list[WithheldPart] = Field(
+        default_factory=list, description="MOF components that exist but are not released, with the source")
     package: Package | None = None
     pricing: Pricing | None = None
     architecture: Architecture | None = None
@@ -305,6 +324,9 @@ class Release(_Strict):
         )
         if missing:
             raise ValueError("source keys not defined under 'sources': " + "; ".join(missing))
+        both = sorted({w.component for w in self.withheld} & {c.name for c in self.components})
+        if both:
+            raise ValueError("listed as a component and as withheld: " + ", ".join(both))
         return self
 
     def _source_refs(self) -> list[tuple[str, str]]:
@@ -319,6 +341,7 @@ class Release(_Strict):
             refs.append(("license", self.license.source))
         refs.extend((f"components[{c.name}]", c.source) for c in self.components)
         refs.extend((f"benchmarks[{b.name}]", b.source) for b in self.benchmarks)
+        refs.extend((f"withheld[{w.component}]", w.source) for w in self.withheld)
         return refs
 
     # ---- derived views -------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def mot_release(key: str) -> Release:
     return mof.parse(doc, snapshots.file_url(snapshots.MOT, rec)).release
 
 
-NOT_LISTED, NO_LICENSE = "not listed", "no license"
+NOT_LISTED, NO_LICENSE, WITHHELD = "not listed", "no license", "withheld"
 
 
 def _state(release: Release, name: str) -> str:
@@ -185,7 +185,7 @@ def _doc_url(url: str) -> str:
 
 def _withheld(release: Release, theirs: Release, name: str) -> tuple[str, str] | None:
     """(how the entry reads, the URL of its source) when a component MOT lists and the entry does
-    not is settled by a fact the entry already cites: weights that are not downloadable, a
+    not is settled by a fact the entry already cites: a part the entry lists as withheld, weights that are not downloadable, a
     document that says it withholds the architecture or the evaluation, training data not
     disclosed, a document MOT files under a component that the entry records as another kind of
     document (an announcement post, not a technical report), or the one paper MOT files under the
@@ -193,6 +193,9 @@ def _withheld(release: Release, theirs: Release, name: str) -> tuple[str, str] |
     def url(key: str | None) -> str | None:
         return release.sources[key].url if key and key in release.sources else None
 
+    kept_back = [w for w in release.withheld if w.component == name]
+    if kept_back:  # the entry says, with a source, that the part exists and is not released
+        return WITHHELD, url(kept_back[0].source)
     if name in (mofc.WEIGHTS, mofc.CHECKPOINTS) and release.access and release.access.weights == "none":
         return NOT_LISTED, url(release.access.source)
     kept = {mofc.ARCHITECTURE: "architecture", mofc.EVALUATION_RESULTS: "evaluation",

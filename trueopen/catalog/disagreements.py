@@ -285,8 +285,10 @@ def mot_markdown(releases: list[Release]) -> str:
         f"(imported {snap['retrieved']}; {snap['license']}; {snap['attribution']}).",
         f"{len(listed)} catalog releases name their MOT file (`listed_in: mot`). Every MOF component where the "
         "entry and the file differ (listed or not, license) is below, with what decides it: **our source** (the "
-        "entry cites it for that component), **their record** (the entry took MOT's record and cites the file) or "
-        "**still to check** (MOT lists a component the entry does not; nobody has read the evidence yet). "
+        "entry cites it for that component, or records with a source that the part exists and is not released: "
+        "`withheld`), **their record** (the entry took MOT's record and cites the file) or "
+        "**still to check** (MOT lists a component the entry does not, and no source read so far shows it "
+        "released or withheld). "
         "Licenses compare by identity, not spelling; MOT's files let a component without a license inherit the "
         "release's, and `validate` fails an entry whose component cites MOT's file but says something else.",
         f"{count[OURS]} rows are decided by our source, {count[ADOPTED]} by their record and "
