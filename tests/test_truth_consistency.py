@@ -79,6 +79,12 @@ def contradictions(a) -> dict[str, str]:
             checks[c].outcome == "fail" for c in ("L-USE", "L-MOD", "L-SHARE")):
         found["Index license open, check fails"] = a.osai_index["license"].reason
 
+    # a model whose weights are never released is not used, modified or shared under its code's license
+    if r.access is not None and r.access.weights == "none" and r.component("Model parameters (Final)") is None:
+        granted = [c for c in ("L-USE", "L-MOD", "L-SHARE") if checks[c].outcome == "pass"]
+        if granted or a.osai_index["license"].grade != "closed":
+            found["weights withheld, freedoms granted"] = f"{granted}; Index license {a.osai_index['license'].grade}"
+
     # 3. the verdict and the checks it rests on
     if (a.verdict.level == "open-source") != a.osaid.conformant:
         found["verdict and OSAID"] = a.verdict.level
@@ -170,6 +176,22 @@ def test_training_hardware_found_described_beside_a_report_that_withholds_it_is_
     wrong = service.assess_release(claimed, loader.load())
     assert wrong.osai_index["architecture"].grade == "open"
     assert "training hardware withheld" in contradictions(wrong)
+
+
+def test_an_open_side_tool_of_a_closed_model_grants_no_freedom_to_the_model():
+    """GPT-4 with an MIT-licensed evaluation library (as OpenAI Evals is): the library's license
+    covers the library, not a model whose weights are never released."""
+    from trueopen.release import Component
+
+    gpt4 = CATALOG["gpt-4"]
+    tool = Component(name="Supporting libraries and tools", license="MIT", source=next(iter(gpt4.sources)))
+    evals = gpt4.model_copy(update={"components": [*gpt4.components, tool]})
+    a = service.assess_release(evals, loader.load())
+    checks = {c.id: c for c in a.osaid.checks}
+    assert [checks[c].outcome for c in ("L-USE", "L-MOD", "L-SHARE")] == ["fail"] * 3
+    assert "weights are not released" in checks["L-USE"].reason and "MIT" in checks["L-USE"].reason
+    assert a.osai_index["license"].grade == "closed"
+    assert contradictions(a) == {}
 
 
 def test_a_license_string_spelled_otherwise_reads_the_same_everywhere():
