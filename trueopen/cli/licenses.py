@@ -15,6 +15,9 @@ def license_(
     target: str = typer.Argument(..., help="a file, a folder, - for standard input, a Hugging Face license id "
                                            "(llama3.1, gemma, openrail++...) or an SPDX expression"),
     format: Format = FORMAT_OPT,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                                       help="processes matching a folder's edited license texts "
+                                            "(default: the machine's cores; 1: this process only)"),
 ) -> None:
     """Name every license in a file, a folder's license files and model card, or a tag.
 
@@ -42,7 +45,7 @@ def license_(
         err.print("matching license texts...", style="dim", end="\r", highlight=False)
     problems: list[str] = []
     try:
-        found = identify.identify(target, stdin_text, problems)
+        found = identify.identify(target, stdin_text, problems, jobs)
     except TrueopenError as exc:
         fail(str(exc))
     for p in problems:  # files of a folder that could not be read; the others were

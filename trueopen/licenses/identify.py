@@ -42,19 +42,34 @@ _FIELDS = tuple(f.name for f in fields(Finding))
 
 def in_text(text: str, path: str = "-") -> list[Finding]:
     """Licenses whose text, notice or reference appears in `text`, in order of appearance."""
+    known = in_verbatim(text, path)
+    if known is not None:
+        return known
+    from . import batch
+
+    return _matched(batch.find_all([text])[0], path)
+
+
+def in_verbatim(text: str, path: str = "-") -> list[Finding] | None:
+    """The license of an unedited copy of one reference text, named by one lookup without the
+    index; None when the text needs the matcher."""
     norm = words.normalise(text)
     known = verbatim.table().get(words.text_digest(norm))
-    if known is not None:  # an unedited copy of one reference text: no matching needed
-        n = names.from_scancode(known.expression)
-        first, last = words.span_lines(norm) or (None, None)
-        match_kind = "exact" if known.kind == "text" else known.kind
-        return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
-    from . import index, match
-    from .fingerprint import tokenize
+    if known is None:
+        return None
+    n = names.from_scancode(known.expression)
+    first, last = words.span_lines(norm) or (None, None)
+    match_kind = "exact" if known.kind == "text" else known.kind
+    return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
+
+
+def _matched(matches: list, path: str) -> list[Finding]:
+    """Findings of the matcher's matches (match.RawMatch) in a text read from `path`."""
+    from . import index
 
     idx = index.load()
     out = []
-    for m in match.find(idx, tokenize(text)):
+    for m in matches:
         n = names.from_scancode(idx.expressions[m.doc])
         out.append(Finding(n.key, n.spdx, n.title, m.kind, m.coverage, m.start_line, m.end_line, path,
                            idx.origins[m.doc]))
@@ -154,6 +169,38 @@ def in_file(path: Path, shown: str | None = None) -> list[Finding]:
     return [*in_front_matter(text, shown), *in_text(without_front_matter(text), shown)]
 
 
+def in_files(paths: list[Path], problems: list[str] | None = None, jobs: int | None = 1) -> list[Finding]:
+    """`in_file` of each path, in order. The texts that need the matcher are matched together,
+    on up to `jobs` processes when there are many (batch.find_all). With `problems`, a file that
+    cannot be read is noted there and the others are still read."""
+    read: list[tuple[str, list[Finding], str | None]] = []  # per file: findings so far, text left to match
+    for f in paths:
+        shown = str(f)
+        try:
+            text = read_text(f)
+            tags = in_front_matter(text, shown)
+        except InputError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            continue
+        body = without_front_matter(text)
+        known = in_verbatim(body, shown)
+        read.append((shown, tags + (known or []), body if known is None else None))
+    pending = [body for *_, body in read if body is not None]
+    matched = iter(())
+    if pending:
+        from . import batch
+
+        matched = iter(batch.find_all(pending, jobs))
+    out = []
+    for shown, found, body in read:
+        out.extend(found)
+        if body is not None:
+            out.extend(_matched(next(matched), shown))
+    return out
+
+
 def license_files(folder: Path, problems: list[str] | None = None) -> list[Path]:
     """License-bearing files at the top of a folder and one level down (e.g. `LICENSES/`). Links
     out of the folder are not followed; FIFOs, devices and sockets are noted in `problems`."""
@@ -191,9 +238,11 @@ def _usable(p: Path, problems: list[str] | None) -> bool:
     return False
 
 
-def identify(target: str, stdin_text: str | None = None, problems: list[str] | None = None) -> list[Finding]:
+def identify(target: str, stdin_text: str | None = None, problems: list[str] | None = None,
+             jobs: int | None = 1) -> list[Finding]:
     """Everything `trueopen license TARGET` reports, in file order. With `problems`, a folder's
-    file that cannot be read is noted there and the others are still read."""
+    file that cannot be read is noted there and the others are still read; a folder's edited
+    texts are matched on up to `jobs` processes (None: one per core)."""
     if target == "-":
         text = stdin_text or ""
         return [*in_front_matter(text, "-"), *in_text(without_front_matter(text), "-")]
@@ -202,15 +251,7 @@ def identify(target: str, stdin_text: str | None = None, problems: list[str] | N
     path = Path(target)
     what = safeio.probe(path)
     if what == "folder":
-        out = []
-        for f in license_files(path, problems):
-            try:
-                out.extend(in_file(f, str(f)))
-            except InputError as exc:
-                if problems is None:
-                    raise
-                problems.append(str(exc))
-        return out
+        return in_files(license_files(path, problems), problems, jobs)
     if what == "file":
         return in_file(path)
     if what != "missing" and what != "a broken link":

@@ -98,19 +98,17 @@ def _slices(a: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray
 def _members(index: Index, docs: list[int], at: np.ndarray, held: np.ndarray) -> np.ndarray:
     """For each of `docs`, which of the text's distinct shingles it holds (one boolean row each).
 
-    Reads only the candidates' own shingles (indexes into `keys`), looked up among the text's
-    (`at[held]`, ascending) in one vectorized search.
+    Reads only the candidates' own shingles (sorted indexes into `keys`, a forward index), looking
+    the text's (`at[held]`, a few hundred) up in each: cheaper than the other way round, as a
+    candidate may hold thousands.
     """
-    ids, cols = at[held], np.flatnonzero(held)
-    doc_starts = np.asarray(index.doc_starts)
-    d = np.asarray(docs, dtype=np.int64)
-    starts, counts = doc_starts[d], doc_starts[d + 1] - doc_starts[d]
-    own = _slices(np.asarray(index.doc_keys), starts, counts)
-    row = np.repeat(np.arange(len(docs)), counts)
-    pos = np.minimum(np.searchsorted(ids, own), len(ids) - 1)
-    hit = ids[pos] == own
+    ids, cols = at[held].astype(np.int32), np.flatnonzero(held)  # the dtype of doc_keys: no copy per search
+    doc_starts, doc_keys = np.asarray(index.doc_starts), np.asarray(index.doc_keys)
     out = np.zeros((len(docs), len(held)), dtype=bool)
-    out[row[hit], cols[pos[hit]]] = True
+    for row, d in enumerate(docs):
+        own = doc_keys[doc_starts[d]:doc_starts[d + 1]]
+        pos = np.minimum(np.searchsorted(own, ids), len(own) - 1)
+        out[row, cols] = own[pos] == ids
     return out
 
 

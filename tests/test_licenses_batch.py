@@ -1,0 +1,96 @@
+"""A folder of edited license texts matched on several processes: the same findings, in the same
+order, as on one; unreadable files still named; small runs stay in one process."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import license_body
+from trueopen.licenses import batch, identify
+
+# (ScanCode key, trueopen license key): real texts of the installed corpus's AI and Creative Commons licenses.
+TEXTS = [
+    ("llama-2-license-2023", "LicenseRef-llama2"),
+    ("llama-3.1-license-2024", "LicenseRef-llama3.1"),
+    ("llama-3.2-license-2024", "LicenseRef-llama3.2"),
+    ("llama-3.3-license-2024", "LicenseRef-llama3.3"),
+    ("gemma-tou-2024-04-01", "LicenseRef-gemma"),
+    ("gemma-pup-2024-02-21", "LicenseRef-gemma-prohibited-use"),
+    ("qwen-2024", "LicenseRef-qwen"),
+    ("tongyi-qianwen-2023", "LicenseRef-tongyi-qianwen"),
+    ("deepseek-la-1.0", "LicenseRef-deepseek"),
+    ("falcon-2-11b-1.0", "LicenseRef-falcon-2-11b"),
+    ("flux-1-nc", "LicenseRef-flux-1-dev-nc"),
+    ("nvidia-open-model-2025-04-28", "LicenseRef-nvidia-open-model"),
+    ("openmdw-1.0", "OpenMDW-1.0"),
+    ("bigscience-rail-1.0", "LicenseRef-bigscience-bloom-rail-1.0"),
+    ("stability-ai-community-2024", "LicenseRef-stability-ai-community"),
+    ("bigcode-open-rail-m-v1", "LicenseRef-bigcode-openrail-m"),
+    ("cc-by-nc-4.0", "CC-BY-NC-4.0"),
+    ("cc-by-nc-sa-4.0", "CC-BY-NC-SA-4.0"),
+]
+
+
+def rewrapped(text: str, width: int) -> str:
+    """Paragraphs joined and wrapped again, under a line no reference holds: no longer a copy of
+    any reference text, so only the approximate matcher can name it."""
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    return "Copyright (c) 2026 Example Corp\n\n" + "\n\n".join(textwrap.fill(p, width) for p in paragraphs)
+
+
+@pytest.fixture(scope="module")
+def edited_folder(tmp_path_factory, scancode_licenses):
+    folder = tmp_path_factory.mktemp("many")
+    (folder / "LICENSES").mkdir()
+    expected = {}
+    for i, (key, ours) in enumerate(TEXTS):
+        name = f"{key}.txt"
+        (folder / "LICENSES" / name).write_text(rewrapped(license_body(scancode_licenses / f"{key}.LICENSE"),
+                                                          60 if i % 2 else 100), encoding="utf-8")
+        expected[name] = ours
+    (folder / "LICENSES" / "blob.bin").write_bytes(b"\x00\x01" * 64)  # unreadable: named, not fatal
+    (folder / "LICENSE").write_text(license_body(scancode_licenses / "mit.LICENSE"), encoding="utf-8")
+    expected["LICENSE"] = "MIT"
+    return folder, expected
+
+
+def test_enough_edited_texts_to_use_a_pool():
+    assert len(TEXTS) >= batch.MIN_TEXTS  # else the tests below would not reach the workers
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_edited_texts_are_named_on_one_or_two_processes(cli, edited_folder, jobs):
+    folder, expected = edited_folder
+    r = cli("license", str(folder), "--format", "json", "--jobs", jobs)
+    assert r.code == 2  # the binary file is a problem, reported; the others are still read
+    assert r.err.count("trueopen: error:") == 1 and "blob.bin" in r.err and "Traceback" not in r.err
+    found: dict[str, set[str]] = {}
+    for row in r.json():
+        found.setdefault(row["path"].rsplit("/", 1)[-1], set()).add(row["key"])
+    assert found == {name: {key} for name, key in expected.items()}
+
+
+def test_two_processes_give_the_same_findings_in_the_same_order(cli, edited_folder):
+    folder, _ = edited_folder
+    one = cli("license", str(folder), "--format", "json", "-j", "1")
+    two = cli("license", str(folder), "--format", "json", "-j", "2")
+    assert one.out == two.out and one.json()  # every field, every row, in file order
+
+
+def test_find_all_keeps_the_order_of_its_texts(edited_folder):
+    folder, expected = edited_folder
+    paths = sorted((folder / "LICENSES").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    serial = batch.find_all(texts, 1)
+    assert batch.find_all(texts, 2) == serial
+    assert batch.find_all(texts[::-1], 2) == serial[::-1]
+    named = [[f.key for f in identify._matched(m, "x")] for m in serial]
+    assert named == [[expected[p.name]] for p in paths]
+
+
+def test_jobs_must_be_positive(cli, edited_folder):
+    folder, _ = edited_folder
+    r = cli("license", str(folder), "--jobs", "0")
+    assert r.code == 2 and "--jobs" in r.err and "Traceback" not in r.err
