@@ -94,3 +94,26 @@ def test_jobs_must_be_positive(cli, edited_folder):
     folder, _ = edited_folder
     r = cli("license", str(folder), "--jobs", "0")
     assert r.code == 2 and "--jobs" in r.err and "Traceback" not in r.err
+
+
+def _find_all_in_a_daemon(texts, out):
+    try:
+        out.put(("ok", [len(m) for m in batch.find_all(texts, 2)]))
+    except BaseException as exc:  # noqa: BLE001 - the test reports what went wrong in the child
+        out.put(("error", repr(exc)))
+
+
+def test_a_daemonic_worker_matches_in_its_own_process(edited_folder):
+    """A Dask or pool worker is daemonic and may not start processes: it matches serially."""
+    import multiprocessing
+
+    folder, _ = edited_folder
+    texts = [p.read_text(encoding="utf-8") for p in sorted((folder / "LICENSES").glob("*.txt"))]
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_find_all_in_a_daemon, args=(texts, out), daemon=True)
+    child.start()
+    status, counts = out.get(timeout=120)
+    child.join(30)
+    assert status == "ok", counts
+    assert counts == [len(m) for m in batch.find_all(texts, 1)] and all(counts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from typing import Sequence
 
 from . import index, match
@@ -37,7 +38,7 @@ def find_all(texts: Sequence[str], jobs: int | None = 1) -> list[list[match.RawM
     can fork."""
     idx = index.load()  # before forking: the workers inherit the loaded index
     jobs = min(cores() if jobs is None else jobs, len(texts) // 2)
-    if jobs <= 1 or len(texts) < MIN_TEXTS or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(texts) < MIN_TEXTS or not _can_fork():
         return [match.find(idx, tokenize(t)) for t in texts]
     global _texts
     _texts = texts
@@ -50,6 +51,14 @@ def find_all(texts: Sequence[str], jobs: int | None = 1) -> list[list[match.RawM
             return [m for chunk in pool.imap(_find_range, bounds) for m in chunk]
     finally:
         _texts = ()
+
+
+def _can_fork() -> bool:
+    """Forking shares the loaded index for free; without it each worker would load its own, which
+    costs more than it saves. macOS lists fork but its system libraries are not safe across it;
+    a daemonic process (a pool's or a cluster's worker) may not start processes of its own."""
+    return (sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
 
 
 def _worker_start() -> None:
