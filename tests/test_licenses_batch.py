@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from conftest import license_body
-from trueopen.licenses import batch, identify
+from trueopen.licenses import batch, corpus, identify, names
 
 # (ScanCode key, trueopen license key): real texts of the installed corpus's AI and Creative Commons licenses.
 TEXTS = [
@@ -42,56 +42,75 @@ def rewrapped(text: str, width: int) -> str:
 
 @pytest.fixture(scope="module")
 def edited_folder(tmp_path_factory, scancode_licenses):
+    """The AI texts and a spread of other licenses of the corpus, re-wrapped, in LICENSES/; a
+    verbatim MIT license beside them and a binary file among them. Returns the folder and the
+    license key each file should get, and the names of the AI texts' files."""
     folder = tmp_path_factory.mktemp("many")
     (folder / "LICENSES").mkdir()
+    ai = {k for k, _ in TEXTS}
+    others = [k for k in sorted(corpus.licenses())[::60] if k not in ai
+              and (scancode_licenses / f"{k}.LICENSE").exists()]
     expected = {}
-    for i, (key, ours) in enumerate(TEXTS):
+    for i, (key, ours) in enumerate([*TEXTS, *((k, names.from_scancode(k).key) for k in others)]):
+        text = license_body(scancode_licenses / f"{key}.LICENSE")
+        if len(text.split()) < 20:
+            continue
         name = f"{key}.txt"
-        (folder / "LICENSES" / name).write_text(rewrapped(license_body(scancode_licenses / f"{key}.LICENSE"),
-                                                          60 if i % 2 else 100), encoding="utf-8")
+        (folder / "LICENSES" / name).write_text(rewrapped(text, 60 if i % 2 else 100), encoding="utf-8")
         expected[name] = ours
     (folder / "LICENSES" / "blob.bin").write_bytes(b"\x00\x01" * 64)  # unreadable: named, not fatal
     (folder / "LICENSE").write_text(license_body(scancode_licenses / "mit.LICENSE"), encoding="utf-8")
     expected["LICENSE"] = "MIT"
-    return folder, expected
+    return folder, expected, {f"{k}.txt" for k in ai}
 
 
-def test_enough_edited_texts_to_use_a_pool():
-    assert len(TEXTS) >= batch.MIN_TEXTS  # else the tests below would not reach the workers
+def _wrong(found: dict[str, set[str]], expected: dict[str, str], strict: set[str]) -> tuple[list, list]:
+    """Files named otherwise than expected: among `strict` (must be none), among the others (a few
+    ScanCode texts are word-for-word copies of another license's)."""
+    bad = sorted(n for n, k in expected.items() if found.get(n) != {k})
+    return [n for n in bad if n in strict], [n for n in bad if n not in strict]
+
+
+def test_enough_edited_texts_to_use_a_pool(edited_folder):
+    _, expected, _ = edited_folder
+    assert len(expected) - 1 >= batch.MIN_TEXTS  # else the tests below would not reach the workers
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_edited_texts_are_named_on_one_or_two_processes(cli, edited_folder, jobs):
-    folder, expected = edited_folder
+    folder, expected, strict = edited_folder
     r = cli("license", str(folder), "--format", "json", "--jobs", jobs)
     assert r.code == 2  # the binary file is a problem, reported; the others are still read
     assert r.err.count("trueopen: error:") == 1 and "blob.bin" in r.err and "Traceback" not in r.err
     found: dict[str, set[str]] = {}
     for row in r.json():
         found.setdefault(row["path"].rsplit("/", 1)[-1], set()).add(row["key"])
-    assert found == {name: {key} for name, key in expected.items()}
+    assert set(found) == set(expected)
+    wrong_ai, wrong_other = _wrong(found, expected, strict | {"LICENSE"})
+    assert not wrong_ai and len(wrong_other) <= 2, (wrong_ai, wrong_other)
 
 
 def test_two_processes_give_the_same_findings_in_the_same_order(cli, edited_folder):
-    folder, _ = edited_folder
+    folder, _, _ = edited_folder
     one = cli("license", str(folder), "--format", "json", "-j", "1")
     two = cli("license", str(folder), "--format", "json", "-j", "2")
     assert one.out == two.out and one.json()  # every field, every row, in file order
 
 
 def test_find_all_keeps_the_order_of_its_texts(edited_folder):
-    folder, expected = edited_folder
+    folder, expected, strict = edited_folder
     paths = sorted((folder / "LICENSES").glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in paths]
     serial = batch.find_all(texts, 1)
     assert batch.find_all(texts, 2) == serial
     assert batch.find_all(texts[::-1], 2) == serial[::-1]
-    named = [[f.key for f in identify._matched(m, "x")] for m in serial]
-    assert named == [[expected[p.name]] for p in paths]
+    named = {p.name: {f.key for f in identify._matched(m, "x")} for p, m in zip(paths, serial)}
+    wrong_ai, wrong_other = _wrong(named, {p.name: expected[p.name] for p in paths}, strict)
+    assert not wrong_ai and len(wrong_other) <= 2, (wrong_ai, wrong_other)
 
 
 def test_jobs_must_be_positive(cli, edited_folder):
-    folder, _ = edited_folder
+    folder, _, _ = edited_folder
     r = cli("license", str(folder), "--jobs", "0")
     assert r.code == 2 and "--jobs" in r.err and "Traceback" not in r.err
 
@@ -107,7 +126,7 @@ def test_a_daemonic_worker_matches_in_its_own_process(edited_folder):
     """A Dask or pool worker is daemonic and may not start processes: it matches serially."""
     import multiprocessing
 
-    folder, _ = edited_folder
+    folder, _, _ = edited_folder
     texts = [p.read_text(encoding="utf-8") for p in sorted((folder / "LICENSES").glob("*.txt"))]
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()

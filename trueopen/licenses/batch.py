@@ -9,6 +9,7 @@ workers costs more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -18,7 +19,7 @@ from typing import Sequence
 from . import index, match
 from .fingerprint import tokenize
 
-MIN_TEXTS = 16  # fewer texts are matched in this process (measured: below this a pool is slower)
+MIN_TEXTS = 32  # fewer texts are matched in this process: forking two workers costs about as much
 CHUNKS_PER_JOB = 4  # texts differ a hundredfold in length: smaller chunks even out the work
 
 _texts: Sequence[str] = ()  # what the forked workers match, set just before they are forked
@@ -46,10 +47,12 @@ def find_all(texts: Sequence[str], jobs: int | None = 1) -> list[list[match.RawM
         n = len(texts)
         k = min(n, jobs * CHUNKS_PER_JOB)
         bounds = [(i * n // k, (i + 1) * n // k) for i in range(k)]
+        gc.freeze()  # the parent's objects out of the workers' collections: fewer pages copied on write
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
             # Leaving the block terminates the workers: after Ctrl-C or an error none is left running.
             return [m for chunk in pool.imap(_find_range, bounds) for m in chunk]
     finally:
+        gc.unfreeze()
         _texts = ()
 
 
