@@ -1,5 +1,5 @@
-"""A folder of edited license texts matched on several processes: the same findings, in the same
-order, as on one; unreadable files still named; small runs stay in one process."""
+"""A folder of license files read on several processes: the same findings, in the same order, as
+on one; unreadable files still named."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def _wrong(found: dict[str, set[str]], expected: dict[str, str], strict: set[str
 
 def test_enough_edited_texts_to_use_a_pool(edited_folder):
     _, expected, _ = edited_folder
-    assert len(expected) - 1 >= batch.MIN_TEXTS  # else the tests below would not reach the workers
+    assert len(expected) + 1 >= batch.MIN_FILES  # else the tests below would not reach the workers
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -97,15 +97,15 @@ def test_two_processes_give_the_same_findings_in_the_same_order(cli, edited_fold
     assert one.out == two.out and one.json()  # every field, every row, in file order
 
 
-def test_find_all_keeps_the_order_of_its_texts(edited_folder):
+def test_in_order_keeps_the_order_of_the_files(edited_folder):
     folder, expected, strict = edited_folder
-    paths = sorted((folder / "LICENSES").glob("*.txt"))
-    texts = [p.read_text(encoding="utf-8") for p in paths]
-    serial = batch.find_all(texts, 1)
-    assert batch.find_all(texts, 2) == serial
-    assert batch.find_all(texts[::-1], 2) == serial[::-1]
-    named = {p.name: {f.key for f in identify._matched(m, "x")} for p, m in zip(paths, serial)}
-    wrong_ai, wrong_other = _wrong(named, {p.name: expected[p.name] for p in paths}, strict)
+    paths = sorted((folder / "LICENSES").iterdir())
+    serial = batch.in_order(identify._in_file_or_problem, paths, 1)
+    assert batch.in_order(identify._in_file_or_problem, paths, 2) == serial
+    assert batch.in_order(identify._in_file_or_problem, paths[::-1], 2) == serial[::-1]
+    assert [p for _, p in serial if p is not None] == [f"{folder / 'LICENSES' / 'blob.bin'}: binary file, not a license text"]
+    named = {p.name: {f.key for f in found} for p, (found, problem) in zip(paths, serial) if problem is None}
+    wrong_ai, wrong_other = _wrong(named, {n: k for n, k in expected.items() if n != "LICENSE"}, strict)
     assert not wrong_ai and len(wrong_other) <= 2, (wrong_ai, wrong_other)
 
 
@@ -115,24 +115,25 @@ def test_jobs_must_be_positive(cli, edited_folder):
     assert r.code == 2 and "--jobs" in r.err and "Traceback" not in r.err
 
 
-def _find_all_in_a_daemon(texts, out):
+def _in_order_in_a_daemon(paths, out):
     try:
-        out.put(("ok", [len(m) for m in batch.find_all(texts, 2)]))
+        out.put(("ok", [[f.key for f in found] for found, _ in batch.in_order(identify._in_file_or_problem, paths, 2)]))
     except BaseException as exc:  # noqa: BLE001 - the test reports what went wrong in the child
         out.put(("error", repr(exc)))
 
 
-def test_a_daemonic_worker_matches_in_its_own_process(edited_folder):
-    """A Dask or pool worker is daemonic and may not start processes: it matches serially."""
+def test_a_daemonic_worker_reads_in_its_own_process(edited_folder):
+    """A Dask or pool worker is daemonic and may not start processes: it reads the files itself."""
     import multiprocessing
 
     folder, _, _ = edited_folder
-    texts = [p.read_text(encoding="utf-8") for p in sorted((folder / "LICENSES").glob("*.txt"))]
+    paths = sorted((folder / "LICENSES").glob("*.txt"))
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
-    child = ctx.Process(target=_find_all_in_a_daemon, args=(texts, out), daemon=True)
+    child = ctx.Process(target=_in_order_in_a_daemon, args=(paths, out), daemon=True)
     child.start()
-    status, counts = out.get(timeout=120)
+    status, keys = out.get(timeout=120)
     child.join(30)
-    assert status == "ok", counts
-    assert counts == [len(m) for m in batch.find_all(texts, 1)] and all(counts)
+    assert status == "ok", keys
+    assert keys == [[f.key for f in found] for found, _ in batch.in_order(identify._in_file_or_problem, paths, 1)]
+    assert all(keys)

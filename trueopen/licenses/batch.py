@@ -1,10 +1,10 @@
-"""Match many texts at once, on several cores when there are enough of them.
+"""Name the licenses of many files at once, on several cores when there are enough of them.
 
-A folder of edited license texts costs the approximate matcher a few milliseconds a file; on
-two cores two processes halve that. The workers are forked after the index is loaded, so they
-share its memory-mapped arrays and read the texts from the parent's memory: only indexes go
-out and matches (numbers) come back. A few texts are matched in this process: starting
-workers costs more than it saves.
+An edited license text costs the approximate matcher a few milliseconds, and numpy and the index
+take a tenth of a second to load; on two cores two processes halve both. The workers are forked
+before either is loaded (a folder of verbatim copies never needs them), each reads its share of
+the files, and the findings come back in file order. Fewer files are read in this process:
+starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ import multiprocessing
 import os
 import signal
 import sys
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
-from . import index, match
-from .fingerprint import tokenize
+MIN_FILES = 32  # fewer files are read in this process
+CHUNKS_PER_JOB = 4  # files differ a hundredfold in length: smaller chunks even out the work
 
-MIN_TEXTS = 32  # fewer texts are matched in this process: forking two workers costs about as much
-CHUNKS_PER_JOB = 4  # texts differ a hundredfold in length: smaller chunks even out the work
-
-_texts: Sequence[str] = ()  # what the forked workers match, set just before they are forked
+T = TypeVar("T")
+R = TypeVar("R")
+_work: tuple[Callable, Sequence] | None = None  # what the forked workers do, set just before they fork
 
 
 def cores() -> int:
@@ -33,43 +32,51 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def find_all(texts: Sequence[str], jobs: int | None = 1) -> list[list[match.RawMatch]]:
-    """match.find for each text, in the order given; with `jobs` > 1 (None: one per core),
-    spread over that many processes when there are at least MIN_TEXTS texts and the platform
-    can fork."""
-    idx = index.load()  # before forking: the workers inherit the loaded index
-    jobs = min(cores() if jobs is None else jobs, len(texts) // 2)
-    if jobs <= 1 or len(texts) < MIN_TEXTS or not _can_fork():
-        return [match.find(idx, tokenize(t)) for t in texts]
-    global _texts
-    _texts = texts
+def in_order(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = 1) -> list[R]:
+    """[fn(x) for x in items], on up to `jobs` forked processes (None: one per core) when there
+    are at least MIN_FILES items and this process may fork. `fn` must not raise: errors are
+    results too, so that each names its file. The license index is built first, here, so that
+    workers never build it side by side."""
+    jobs = min(cores() if jobs is None else jobs, len(items) // 2)
+    if jobs <= 1 or len(items) < MIN_FILES or not _can_fork():
+        return [fn(x) for x in items]
+    from . import cache, index
+
+    if not cache.index_ready():
+        index.built()
+    global _work
+    _work = (fn, items)
+    n, k = len(items), min(len(items), jobs * CHUNKS_PER_JOB)
+    bounds = [(i * n // k, (i + 1) * n // k) for i in range(k)]
+    gc.freeze()  # the parent's objects out of the workers' collections: fewer pages copied on write
     try:
-        n = len(texts)
-        k = min(n, jobs * CHUNKS_PER_JOB)
-        bounds = [(i * n // k, (i + 1) * n // k) for i in range(k)]
-        gc.freeze()  # the parent's objects out of the workers' collections: fewer pages copied on write
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
             # Leaving the block terminates the workers: after Ctrl-C or an error none is left running.
-            return [m for chunk in pool.imap(_find_range, bounds) for m in chunk]
+            return [r for chunk in pool.imap(_run_range, bounds) for r in chunk]
     finally:
         gc.unfreeze()
-        _texts = ()
+        _work = None
 
 
 def _can_fork() -> bool:
-    """Forking shares the loaded index for free; without it each worker would load its own, which
-    costs more than it saves. macOS lists fork but its system libraries are not safe across it;
-    a daemonic process (a pool's or a cluster's worker) may not start processes of its own."""
+    """Forking hands the workers this process's state for free. macOS lists fork but its system
+    libraries are not safe across it; a daemonic process (a pool's or a cluster's worker) may not
+    start processes of its own."""
     return (sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon)
 
 
 def _worker_start() -> None:
     """Ctrl-C reaches every process of the terminal's group: only the parent handles it (and
-    stops the workers), so the user sees one clean exit instead of a traceback per worker."""
+    stops the workers), so the user sees one clean exit instead of a traceback per worker. A
+    database connection must not cross a fork: each worker opens its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from . import verbatim
+
+    verbatim.forget()
 
 
-def _find_range(bounds: tuple[int, int]) -> list[list[match.RawMatch]]:
-    idx = index.load()
-    return [match.find(idx, tokenize(t)) for t in _texts[bounds[0]:bounds[1]]]
+def _run_range(bounds: tuple[int, int]) -> list:
+    assert _work is not None
+    fn, items = _work
+    return [fn(x) for x in items[bounds[0]:bounds[1]]]

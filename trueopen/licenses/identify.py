@@ -42,34 +42,19 @@ _FIELDS = tuple(f.name for f in fields(Finding))
 
 def in_text(text: str, path: str = "-") -> list[Finding]:
     """Licenses whose text, notice or reference appears in `text`, in order of appearance."""
-    known = in_verbatim(text, path)
-    if known is not None:
-        return known
-    from . import batch
-
-    return _matched(batch.find_all([text])[0], path)
-
-
-def in_verbatim(text: str, path: str = "-") -> list[Finding] | None:
-    """The license of an unedited copy of one reference text, named by one lookup without the
-    index; None when the text needs the matcher."""
     norm = words.normalise(text)
     known = verbatim.table().get(words.text_digest(norm))
-    if known is None:
-        return None
-    n = names.from_scancode(known.expression)
-    first, last = words.span_lines(norm) or (None, None)
-    match_kind = "exact" if known.kind == "text" else known.kind
-    return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
-
-
-def _matched(matches: list, path: str) -> list[Finding]:
-    """Findings of the matcher's matches (match.RawMatch) in a text read from `path`."""
-    from . import index
+    if known is not None:  # an unedited copy of one reference text: no matching needed
+        n = names.from_scancode(known.expression)
+        first, last = words.span_lines(norm) or (None, None)
+        match_kind = "exact" if known.kind == "text" else known.kind
+        return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
+    from . import index, match
+    from .fingerprint import tokenize
 
     idx = index.load()
     out = []
-    for m in matches:
+    for m in match.find(idx, tokenize(text)):
         n = names.from_scancode(idx.expressions[m.doc])
         out.append(Finding(n.key, n.spdx, n.title, m.kind, m.coverage, m.start_line, m.end_line, path,
                            idx.origins[m.doc]))
@@ -169,36 +154,24 @@ def in_file(path: Path, shown: str | None = None) -> list[Finding]:
     return [*in_front_matter(text, shown), *in_text(without_front_matter(text), shown)]
 
 
-def in_files(paths: list[Path], problems: list[str] | None = None, jobs: int | None = 1) -> list[Finding]:
-    """`in_file` of each path, in order. The texts that need the matcher are matched together,
-    on up to `jobs` processes when there are many (batch.find_all). With `problems`, a file that
-    cannot be read is noted there and the others are still read."""
-    read: list[tuple[str, list[Finding], str | None]] = []  # per file: findings so far, text left to match
-    for f in paths:
-        shown = str(f)
-        try:
-            text = read_text(f)
-            tags = in_front_matter(text, shown)
-        except InputError as exc:
-            if problems is None:
-                raise
-            problems.append(str(exc))
-            continue
-        body = without_front_matter(text)
-        known = in_verbatim(body, shown)
-        read.append((shown, tags + (known or []), body if known is None else None))
-    pending = [body for *_, body in read if body is not None]
-    matched = iter(())
-    if pending:
-        from . import batch
+def in_files(paths: list[Path], problems: list[str], jobs: int | None = 1) -> list[Finding]:
+    """`in_file` of each path, in order, on up to `jobs` processes when there are many
+    (batch.in_order). A file that cannot be read is noted in `problems`; the others are still read."""
+    from . import batch
 
-        matched = iter(batch.find_all(pending, jobs))
     out = []
-    for shown, found, body in read:
+    for found, problem in batch.in_order(_in_file_or_problem, paths, jobs):
         out.extend(found)
-        if body is not None:
-            out.extend(_matched(next(matched), shown))
+        if problem is not None:
+            problems.append(problem)
     return out
+
+
+def _in_file_or_problem(path: Path) -> tuple[list[Finding], str | None]:
+    try:
+        return in_file(path, str(path)), None
+    except InputError as exc:
+        return [], str(exc)
 
 
 def license_files(folder: Path, problems: list[str] | None = None) -> list[Path]:
@@ -241,8 +214,8 @@ def _usable(p: Path, problems: list[str] | None) -> bool:
 def identify(target: str, stdin_text: str | None = None, problems: list[str] | None = None,
              jobs: int | None = 1) -> list[Finding]:
     """Everything `trueopen license TARGET` reports, in file order. With `problems`, a folder's
-    file that cannot be read is noted there and the others are still read; a folder's edited
-    texts are matched on up to `jobs` processes (None: one per core)."""
+    file that cannot be read is noted there, the others are still read, on up to `jobs`
+    processes (None: one per core)."""
     if target == "-":
         text = stdin_text or ""
         return [*in_front_matter(text, "-"), *in_text(without_front_matter(text), "-")]
@@ -251,6 +224,8 @@ def identify(target: str, stdin_text: str | None = None, problems: list[str] | N
     path = Path(target)
     what = safeio.probe(path)
     if what == "folder":
+        if problems is None:  # the first unreadable file is the error
+            return [f for p in license_files(path) for f in in_file(p, str(p))]
         return in_files(license_files(path, problems), problems, jobs)
     if what == "file":
         return in_file(path)
