@@ -40,9 +40,11 @@ def in_order(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = 1) -> 
     jobs = min(cores() if jobs is None else jobs, len(items) // 2)
     if jobs <= 1 or len(items) < MIN_FILES or not _can_fork():
         return [fn(x) for x in items]
-    from . import cache, index
+    from . import cache
 
     if not cache.index_ready():
+        from . import index  # numpy: only to build
+
         index.built()
     global _work
     _work = (fn, items)
