@@ -16,8 +16,8 @@ def license_(
                                            "(llama3.1, gemma, openrail++...) or an SPDX expression"),
     format: Format = FORMAT_OPT,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
-                                       help="processes matching a folder's edited license texts "
-                                            "(default: the machine's cores; 1: this process only)"),
+                                       help="processes reading a folder's license files, from 32 "
+                                            "files on (default: one per core; 1: this process only)"),
 ) -> None:
     """Name every license in a file, a folder's license files and model card, or a tag.
 
