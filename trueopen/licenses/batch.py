@@ -33,11 +33,11 @@ def cores() -> int:
 
 
 def in_order(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = 1) -> list[R]:
-    """[fn(x) for x in items], on up to `jobs` forked processes (None: one per core) when there
-    are at least MIN_FILES items and this process may fork. `fn` must not raise: errors are
-    results too, so that each names its file. The license index is built first, here, so that
-    workers never build it side by side."""
-    jobs = min(cores() if jobs is None else jobs, len(items) // 2)
+    """[fn(x) for x in items], on up to `jobs` forked processes (None: one per core; at most one
+    per MIN_FILES / 2 items) when there are at least MIN_FILES items and this process may fork.
+    `fn` must not raise: errors are results too, so that each names its file. The license index
+    is built first, here, so that workers never build it side by side."""
+    jobs = min(cores() if jobs is None else jobs, len(items) // (MIN_FILES // 2))  # each loads numpy
     if jobs <= 1 or len(items) < MIN_FILES or not _can_fork():
         return [fn(x) for x in items]
     from . import cache
