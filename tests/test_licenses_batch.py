@@ -137,3 +137,13 @@ def test_a_daemonic_worker_reads_in_its_own_process(edited_folder):
     assert status == "ok", keys
     assert keys == [[f.key for f in found] for found, _ in batch.in_order(identify._in_file_or_problem, paths, 1)]
     assert all(keys)
+
+
+def test_small_runs_stay_in_this_process_and_large_ones_fork():
+    import os
+
+    few = batch.in_order(lambda _: os.getpid(), range(batch.MIN_FILES - 1), 2)
+    assert set(few) == {os.getpid()}  # a pool would cost more than it saves
+    many = batch.in_order(lambda _: os.getpid(), range(batch.MIN_FILES), 2)
+    assert os.getpid() not in many and 1 <= len(set(many)) <= 2
+    assert set(batch.in_order(lambda _: os.getpid(), range(batch.MIN_FILES), 1)) == {os.getpid()}
