@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional
 
@@ -33,6 +34,9 @@ def license_(
     """
     if not target.strip():
         fail(f"{target!r}: an empty argument; give a file, a folder, - for standard input, or a license id")
+    # The matcher does no linear algebra: OpenBLAS's threads, started when numpy loads, would only
+    # add to every start (about 0.06 s on 2 cores), in this process and in each worker it forks.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     stdin_text = None
     if target == "-":
         from ..safeio import read_stdin, text_of

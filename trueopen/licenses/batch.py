@@ -17,7 +17,7 @@ import sys
 from typing import Callable, Sequence, TypeVar
 
 MIN_FILES = 32  # fewer files are read in this process
-CHUNKS_PER_JOB = 4  # files differ a hundredfold in length: smaller chunks even out the work
+CHUNKS_PER_JOB = 8  # files differ a hundredfold in length: smaller chunks even out the work
 
 T = TypeVar("T")
 R = TypeVar("R")
