@@ -147,3 +147,40 @@ def test_small_runs_stay_in_this_process_and_large_ones_fork():
     many = batch.in_order(lambda _: os.getpid(), range(batch.MIN_FILES), 2)
     assert os.getpid() not in many and 1 <= len(set(many)) <= 2
     assert set(batch.in_order(lambda _: os.getpid(), range(batch.MIN_FILES), 1)) == {os.getpid()}
+
+
+@pytest.mark.parametrize("sig,status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_ctrl_c_or_kill_stops_the_workers_with_the_command(tmp_path, edited_folder, sig, status):
+    """Ctrl-C (to the whole process group, as a terminal sends it) or a kill of the command: it
+    exits without a traceback, and its workers are gone by the time it has."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder, _, _ = edited_folder
+    big = tmp_path / "big"
+    (big / "LICENSES").mkdir(parents=True)
+    for i in range(12):  # enough work that the workers are still busy when the signal comes
+        for p in (folder / "LICENSES").glob("*.txt"):
+            shutil.copy(p, big / "LICENSES" / f"{i}-{p.name}")
+    proc = subprocess.Popen([sys.executable, "-m", "trueopen", "license", str(big), "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    workers: list[str] = []
+    for _ in range(1200):  # wait (at most a minute on a crowded machine) for the pool to start
+        workers = subprocess.run(["ps", "--ppid", str(proc.pid), "-o", "pid="], capture_output=True,
+                                 text=True).stdout.split()
+        if workers or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert workers, "the command finished before its workers were seen"
+    if sig == "SIGINT":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == status and b"Traceback" not in err, err[-2000:]
+    assert [w for w in workers if os.path.exists(f"/proc/{w}")] == []

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from typing import Callable, Sequence, TypeVar
 
 MIN_FILES = 32  # fewer files are read in this process
@@ -51,13 +52,22 @@ def in_order(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = 1) -> 
     n, k = len(items), min(len(items), jobs * CHUNKS_PER_JOB)
     bounds = [(i * n // k, (i + 1) * n // k) for i in range(k)]
     gc.freeze()  # the parent's objects out of the workers' collections: fewer pages copied on write
+    on_term = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _exit_on_term) if on_term else None
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
-            # Leaving the block terminates the workers: after Ctrl-C or an error none is left running.
+            # Leaving the block terminates the workers: after Ctrl-C, kill (SIGTERM) or an error
+            # none is left running.
             return [r for chunk in pool.imap(_run_range, bounds) for r in chunk]
     finally:
+        if on_term and previous is not None:  # None: a handler set outside Python, left as it was
+            signal.signal(signal.SIGTERM, previous)
         gc.unfreeze()
         _work = None
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # as the default action's status, after the workers are stopped
 
 
 def _can_fork() -> bool:
@@ -73,6 +83,7 @@ def _worker_start() -> None:
     stops the workers), so the user sees one clean exit instead of a traceback per worker. A
     database connection must not cross a fork: each worker opens its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # how the pool stops its workers
     from . import verbatim
 
     verbatim.forget()
