@@ -116,10 +116,11 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def run_trueopen(folder: Path) -> tuple[dict[str, frozenset[str]], float, float]:
+def run_trueopen(folder: Path, jobs: int | None = None) -> tuple[dict[str, frozenset[str]], float, float]:
+    """`trueopen license FOLDER`, on all cores as a user runs it, or on `jobs` processes."""
     t, c = time.perf_counter(), _children_cpu()
-    proc = subprocess.run([sys.executable, "-m", "trueopen", "license", str(folder), "--format", "json"],
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "trueopen", "license", str(folder), "--format", "json",
+                           *(["--jobs", str(jobs)] if jobs else [])], capture_output=True, text=True)
     elapsed, cpu = time.perf_counter() - t, _children_cpu() - c
     found: dict[str, set[str]] = {}
     for row in json.loads(proc.stdout or "[]"):
@@ -171,6 +172,7 @@ def main() -> None:
     ap.add_argument("--scancode-venv", type=Path, default=Path(os.environ.get("SCANCODE_VENV", ".venv-scancode")))
     ap.add_argument("--skip-scancode", action="store_true", help="measure trueopen only")
     ap.add_argument("--sets", default="verbatim,embedded,mixed", help="some of verbatim, embedded, mixed (default: all)")
+    ap.add_argument("--run", default="?", help="the run's label in the Markdown rows printed at the end")
     args = ap.parse_args()
 
     base = args.workdir or Path(tempfile.mkdtemp(prefix="trueopen-bench-"))
@@ -190,22 +192,30 @@ def main() -> None:
         subprocess.run([str(exe), "--license", "--json", str(warm / "out.json"), str(warm / "LICENSE"), "--quiet"],
                        check=True)  # both tools build their index cache on first use: time a second run
 
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'set':<9} {'tool':<9} {'exact':>6} {'texts':>6} {'rules':>6} {'wall':>8} {'CPU':>8} {'x wall':>6} {'x CPU':>6}")
+    before = os.getloadavg()
+    print(f"load average before: {before[0]:.2f} {before[1]:.2f} {before[2]:.2f} on {os.cpu_count()} CPUs")
+    print(f"{'set':<9} {'tool':<12} {'exact':>6} {'texts':>6} {'rules':>6} {'wall':>8} {'CPU':>8} {'x wall':>6} "
+          f"{'x CPU':>6}")
+    rows = []
     for kind in [k.strip() for k in args.sets.split(",") if k.strip()]:
         folder = base / kind
         labels = write_set(folder, held_out if kind == "mixed" else items, embedded=kind == "embedded")
-        results = {"trueopen": run_trueopen(folder)}
+        results = {"trueopen": run_trueopen(folder), "trueopen -j1": run_trueopen(folder, jobs=1)}
         if exe is not None:
-            results["scancode"] = run_scancode(exe, folder, base / f"{kind}-scancode.json")
+            results["ScanCode 32.5"] = run_scancode(exe, folder, base / f"{kind}-scancode.json")
         for tool, (found, elapsed, cpu) in results.items():
             all_, texts, rules = score(found, labels)
             ups = ("", "")
-            if "scancode" in results and tool == "trueopen":
-                ups = (f"{results['scancode'][1] / elapsed:.0f}x", f"{results['scancode'][2] / cpu:.0f}x")
-            print(f"{kind:<9} {tool:<9} {all_:>6.1%} {texts:>6.1%} {rules:>6.1%} {elapsed:>7.2f}s {cpu:>7.2f}s "
+            if "ScanCode 32.5" in results and tool.startswith("trueopen"):
+                ups = (f"{results['ScanCode 32.5'][1] / elapsed:.0f}x", f"{results['ScanCode 32.5'][2] / cpu:.0f}x")
+            print(f"{kind:<9} {tool:<12} {all_:>6.1%} {texts:>6.1%} {rules:>6.1%} {elapsed:>7.2f}s {cpu:>7.2f}s "
                   f"{ups[0]:>6} {ups[1]:>6}")
-    print(f"load average after: {os.getloadavg()[0]:.1f}")
+            rows.append(f"| {args.run} | {kind} | {tool} | {all_:.1%} | {texts:.1%} | {rules:.1%} | {elapsed:.2f} s "
+                        f"| {cpu:.2f} s | {ups[0]} | {ups[1]} |")
+    after = os.getloadavg()
+    print(f"load average after: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
+    print(f"\nFor bench/README.md (load average {before[0]:.1f} before, {after[0]:.1f} after):")
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":

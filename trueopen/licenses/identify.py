@@ -154,6 +154,26 @@ def in_file(path: Path, shown: str | None = None) -> list[Finding]:
     return [*in_front_matter(text, shown), *in_text(without_front_matter(text), shown)]
 
 
+def in_files(paths: list[Path], problems: list[str], jobs: int | None = 1) -> list[Finding]:
+    """`in_file` of each path, in order, on up to `jobs` processes when there are many
+    (batch.in_order). A file that cannot be read is noted in `problems`; the others are still read."""
+    from . import batch
+
+    out = []
+    for found, problem in batch.in_order(_in_file_or_problem, paths, jobs):
+        out.extend(found)
+        if problem is not None:
+            problems.append(problem)
+    return out
+
+
+def _in_file_or_problem(path: Path) -> tuple[list[Finding], str | None]:
+    try:
+        return in_file(path, str(path)), None
+    except InputError as exc:
+        return [], str(exc)
+
+
 def license_files(folder: Path, problems: list[str] | None = None) -> list[Path]:
     """License-bearing files at the top of a folder and one level down (e.g. `LICENSES/`). Links
     out of the folder are not followed; FIFOs, devices and sockets are noted in `problems`."""
@@ -191,9 +211,11 @@ def _usable(p: Path, problems: list[str] | None) -> bool:
     return False
 
 
-def identify(target: str, stdin_text: str | None = None, problems: list[str] | None = None) -> list[Finding]:
+def identify(target: str, stdin_text: str | None = None, problems: list[str] | None = None,
+             jobs: int | None = 1) -> list[Finding]:
     """Everything `trueopen license TARGET` reports, in file order. With `problems`, a folder's
-    file that cannot be read is noted there and the others are still read."""
+    file that cannot be read is noted there, the others are still read, on up to `jobs`
+    processes (None: one per core)."""
     if target == "-":
         text = stdin_text or ""
         return [*in_front_matter(text, "-"), *in_text(without_front_matter(text), "-")]
@@ -202,15 +224,9 @@ def identify(target: str, stdin_text: str | None = None, problems: list[str] | N
     path = Path(target)
     what = safeio.probe(path)
     if what == "folder":
-        out = []
-        for f in license_files(path, problems):
-            try:
-                out.extend(in_file(f, str(f)))
-            except InputError as exc:
-                if problems is None:
-                    raise
-                problems.append(str(exc))
-        return out
+        if problems is None:  # the first unreadable file is the error
+            return [f for p in license_files(path) for f in in_file(p, str(p))]
+        return in_files(license_files(path, problems), problems, jobs)
     if what == "file":
         return in_file(path)
     if what != "missing" and what != "a broken link":

@@ -15,10 +15,14 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import cache, corpus, progress, verbatim
+from . import cache, progress, verbatim
+
+if TYPE_CHECKING:
+    from . import corpus
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Index:
     doc_keys: np.ndarray  # int32, the shingles doc_keys[doc_starts[d]:doc_starts[d+1]], as sorted indexes of keys
 
 
-def build(c: corpus.Corpus) -> Index:
+def build(c: "corpus.Corpus") -> Index:
     """Postings from the corpus's flat shingles (each document's sorted distinct, in document order).
 
     A stable sort keeps a shingle's documents in document order; it is fast because the input is
@@ -71,7 +75,7 @@ def build(c: corpus.Corpus) -> Index:
 _ARRAYS = ("expression_ids", "n_words", "sizes", "keys", "key_starts", "post_docs", "doc_starts", "doc_keys")
 
 
-def save(index: Index, c: corpus.Corpus, folder: Path) -> Path:
+def save(index: Index, c: "corpus.Corpus", folder: Path) -> Path:
     """Write to a temporary folder, then rename: a reader never sees half an index.
     Returns the folder that holds the index (another process's, if it finished first)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +109,8 @@ def built() -> Path:
     if (folder / "docs.json").is_file() and (folder / verbatim.FILE).is_file():
         return folder
     shutil.rmtree(folder, ignore_errors=True)  # damaged: rebuild
+    from . import corpus  # reads the corpus: only a build needs it
+
     files = corpus.scancode_files()
     n = len(files)  # progress steps: one per file read, then a share for each later stage
     what = f"the license index from {cache.CORPUS_DIST} {cache.corpus_version()}"

@@ -45,11 +45,12 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
     if not hits.any():
         return []
     # Every posting of the text's shingles, counted per document.
-    row_doc = np.asarray(index.post_docs)[_ranges(key_starts[at[held]], hits[held])]
+    row_doc = _slices(np.asarray(index.post_docs), key_starts[at[held]], hits[held])
     found = np.bincount(row_doc, minlength=len(index.expressions))
     sizes = np.asarray(index.sizes)
-    coverage = np.divide(found, sizes, out=np.zeros(len(sizes)), where=sizes > 0)
-    eligible = np.flatnonzero((coverage >= NEAR) | ((coverage >= PARTIAL) & (found >= MIN_PARTIAL_SHINGLES)))
+    some = np.flatnonzero(found)  # a few thousand of the documents: the rest cannot qualify
+    cov_some = found[some] / sizes[some]
+    eligible = some[(cov_some >= NEAR) | ((cov_some >= PARTIAL) & (found[some] >= MIN_PARTIAL_SHINGLES))]
     if not len(eligible):
         return []
     top = _best_per_expression(index, eligible, found, sizes)
@@ -74,7 +75,7 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
             break
         best, best_new = top[i], new[i]
         alive[i] = False
-        cov = float(coverage[best])
+        cov = float(found[best] / sizes[best])
         kind = _kind(index, best, cov, best_new)
         if kind is None:
             continue
@@ -86,35 +87,28 @@ def find(index: Index, toks: Tokens) -> list[RawMatch]:
     return out
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The concatenation of range(s, s + c) for each start and count (all c > 0), without a Python
-    loop: a running sum of steps of 1 that jumps to each next start."""
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    steps = np.ones(total, dtype=np.int64)
-    steps[0] = starts[0]
-    ends = np.cumsum(counts)
-    steps[ends[:-1]] = starts[1:] - (starts[:-1] + counts[:-1] - 1)
-    return np.cumsum(steps)
+def _slices(a: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of a[s:s + c] for each start and count. Slicing copies each run once;
+    building an index of every element (a running sum) and gathering through it costs twice as
+    much for the hundred thousand postings a license text holds."""
+    ends = starts + counts
+    return np.concatenate([a[s:e] for s, e in zip(starts.tolist(), ends.tolist())] or [a[:0]])
 
 
 def _members(index: Index, docs: list[int], at: np.ndarray, held: np.ndarray) -> np.ndarray:
     """For each of `docs`, which of the text's distinct shingles it holds (one boolean row each).
 
-    Reads only the candidates' own shingles (indexes into `keys`), looked up among the text's
-    (`at[held]`, ascending) in one vectorized search.
+    Reads only the candidates' own shingles (sorted indexes into `keys`, a forward index), looking
+    the text's (`at[held]`, a few hundred) up in each: cheaper than the other way round, as a
+    candidate may hold thousands.
     """
-    ids, cols = at[held], np.flatnonzero(held)
-    doc_starts = np.asarray(index.doc_starts)
-    d = np.asarray(docs, dtype=np.int64)
-    starts, counts = doc_starts[d], doc_starts[d + 1] - doc_starts[d]
-    own = np.asarray(index.doc_keys)[_ranges(starts, counts)]
-    row = np.repeat(np.arange(len(docs)), counts)
-    pos = np.minimum(np.searchsorted(ids, own), len(ids) - 1)
-    hit = ids[pos] == own
+    ids, cols = at[held].astype(np.int32), np.flatnonzero(held)  # the dtype of doc_keys: no copy per search
+    doc_starts, doc_keys = np.asarray(index.doc_starts), np.asarray(index.doc_keys)
     out = np.zeros((len(docs), len(held)), dtype=bool)
-    out[row[hit], cols[pos[hit]]] = True
+    for row, d in enumerate(docs):
+        own = doc_keys[doc_starts[d]:doc_starts[d + 1]]
+        pos = np.minimum(np.searchsorted(own, ids), len(own) - 1)
+        out[row, cols] = own[pos] == ids
     return out
 
 

@@ -87,3 +87,9 @@ def table() -> Table:
             path = index.built() / FILE
         _table = Table(path)
     return _table
+
+
+def forget() -> None:
+    """Drop this process's connection (a forked worker opens its own on its first lookup)."""
+    global _table
+    _table = None
