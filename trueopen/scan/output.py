@@ -74,14 +74,23 @@ class LineSink:
             raise InputError(path, f"cannot be written: {exc.strerror or exc}") from None
 
     def write(self, line: str) -> None:
+        self.write_block(line.encode("utf-8"))
+
+    def write_block(self, data: bytes) -> None:
+        """Whole UTF-8 lines at once: one system call for a batch of records."""
         if self._fd is None:
-            sys.stdout.write(line)
+            out = getattr(sys.stdout, "buffer", None)
+            if out is None:  # a text-only stream (an embedding program's)
+                sys.stdout.write(data.decode("utf-8"))
+            else:
+                sys.stdout.flush()
+                out.write(data)
             sys.stdout.flush()
             return
-        data = line.encode("utf-8")
-        while data:
-            n = os.write(self._fd, data)
-            data = data[n:]
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
 
     def close(self) -> None:
         if self._fd is not None:

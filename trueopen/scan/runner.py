@@ -11,18 +11,20 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from ..errors import InputError
-from .records import Outcome, error_outcome
+from .records import Batch, batch_of, error_outcome
 from .worker import audit_batch, warm
 
-IN_FLIGHT_PER_WORKER = 4  # batches queued per worker: enough to hide scheduling, bounded memory
-MAX_BATCH = 16
+IN_FLIGHT_PER_WORKER = 3  # batches submitted per worker: one running, the next ones already queued
+TASKS_PER_WORKER = 16  # a scan is cut into about this many batches per worker
+MAX_BATCH = 64  # sources per task at most: bounded memory and a progress bar that moves
 
 
 def batch_size(n_sources: int, n_workers: int) -> int:
-    """Sources per Dask task: up to MAX_BATCH, fewer when there are few sources per worker, so
-    the last batches do not leave a worker idle for long."""
-    per_worker = max(1, n_sources // max(1, n_workers * IN_FLIGHT_PER_WORKER * 4))
-    return max(1, min(MAX_BATCH, per_worker))
+    """Sources per Dask task. Every task costs the client and its scheduler a few milliseconds
+    whatever its size, so batches are as large as they can be while each worker still gets about
+    TASKS_PER_WORKER of them: the last batch then leaves a worker idle for a small part of the
+    scan only. Up to MAX_BATCH sources, down to 1 when there are few."""
+    return max(1, min(MAX_BATCH, n_sources // max(1, n_workers * TASKS_PER_WORKER)))
 
 
 def _quiet() -> None:
@@ -73,9 +75,9 @@ def cluster(workers: int | None, scheduler: str | None) -> Iterator[tuple[object
         lc.close()
 
 
-def run(client, n_workers: int, sources: list[str], timeout: float, on_result: Callable[[Outcome], None],
+def run(client, n_workers: int, sources: list[str], timeout: float, on_result: Callable[[Batch], None],
         offline: bool | None = None, against: str | None = None) -> None:
-    """Audit `sources` on the cluster; `on_result` gets each outcome as its batch completes. At most
+    """Audit `sources` on the cluster; `on_result` gets each batch's records as it completes. At most
     IN_FLIGHT_PER_WORKER batches per worker are pending, so memory does not grow with the number
     of sources. A batch lost with its worker is retried by Dask; a batch that still fails is split
     and each source tried alone once, and what fails then becomes an error record."""
@@ -104,19 +106,18 @@ def run(client, n_workers: int, sources: list[str], timeout: float, on_result: C
         batch = pending.pop(fut.key)
         started = time.perf_counter()
         try:
-            outcomes = fut.result()
+            result = fut.result()
         except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task failed
             if len(batch) > 1:
                 for s in batch:
                     ac.add(submit([s]))
                 continue
-            outcomes = [error_outcome(batch[0], time.perf_counter() - started,
-                                      f"{batch[0]}: the Dask worker auditing it failed "
-                                      f"({type(exc).__name__}: {str(exc)[:120]})")]
+            result = batch_of([error_outcome(batch[0], time.perf_counter() - started,
+                                             f"{batch[0]}: the Dask worker auditing it failed "
+                                             f"({type(exc).__name__}: {str(exc)[:120]})")])
         finally:
             fut.release()
-        for o in outcomes:
-            on_result(o)
+        on_result(result)
         nxt = next(todo, None)
         if nxt is not None:
             ac.add(submit(nxt))
