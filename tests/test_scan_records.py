@@ -39,14 +39,19 @@ def test_a_batch_is_one_block_of_lines_in_source_order(tmp_path, monkeypatch):
     assert [b.license for _, b in batch.briefs if not b.error] == ["Apache-2.0", "MIT", "LicenseRef-llama2"]
 
 
-def test_batches_grow_with_the_scan_and_stay_bounded():
-    sizes = {n: runner.batch_size(n, 2) for n in (1, 10, 31, 32, 500, 2000, 10**4, 10**6)}
-    assert sizes[1] == sizes[10] == sizes[31] == 1  # few sources: one per task, every worker busy
-    assert 1 < sizes[500] < sizes[2000] <= sizes[10**4] == runner.MAX_BATCH == sizes[10**6]
-    for n, size in sizes.items():  # each worker still gets many batches when there are many sources
-        if n >= 2 * runner.TASKS_PER_WORKER:
-            assert n // size >= 2 * runner.TASKS_PER_WORKER
-    assert runner.batch_size(2000, 64) < runner.batch_size(2000, 2)
+def test_batches_cover_the_sources_in_order_large_then_shrinking():
+    for n, w in ((1, 2), (10, 2), (100, 1), (2000, 2), (2000, 8), (100_000, 2)):
+        sources = [f"/m/{i}" for i in range(n)]
+        cut = list(runner.batches(sources, w))
+        assert [s for b in cut for s in b] == sources
+        sizes = [len(b) for b in cut]
+        assert sizes == sorted(sizes, reverse=True) and max(sizes) <= runner.MAX_BATCH and min(sizes) >= 1
+        if n >= 2 * w * runner.TASKS_PER_WORKER:  # many sources: many full batches, not one task each
+            assert sizes[0] > 1 and len(cut) < n / 4
+            assert len(cut) >= w * runner.TASKS_PER_WORKER  # every worker gets many
+        # the last batches are small: no worker is left with a long one while the others wait
+        assert sum(sizes[-w:]) <= max(w, 2)
+    assert len(list(runner.batches([str(i) for i in range(100_000)], 2))) < 100_000 / runner.MAX_BATCH + 64
 
 
 class Kind(str, Enum):
