@@ -8,7 +8,6 @@ import json
 import math
 from datetime import date, datetime
 from enum import Enum
-from pathlib import Path
 
 from test_scan import OFFLINE, model_folder
 
