@@ -1,6 +1,7 @@
-"""Where records go: a JSONL file appended one whole line at a time (flushed, so a killed scan
-loses at most the line being written), standard output, or a Parquet file built from such a JSONL
-at the end. --resume reads back which sources a file already holds."""
+"""Where records go: a JSONL file appended in whole lines, one batch of records per write (so a
+killed scan loses at most the batch being written, and a half-written last line is cut on
+--resume), standard output, or a Parquet file built from such a JSONL at the end. --resume reads
+back which sources a file already holds."""
 
 from __future__ import annotations
 
