@@ -412,3 +412,25 @@ def test_local_workers_are_forked_and_a_killed_one_loses_nothing(many, tmp_path)
     recs = read_jsonl(out)
     assert sorted(r["source"] for r in recs) == folders  # each exactly once
     assert all(r["error"] is None for r in recs)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="local workers are forked from a warm process on Linux only")
+def test_workers_import_the_trueopen_the_client_runs_not_the_current_directory(registry, tmp_path):
+    """The process workers are forked from imports trueopen once for all of them: it must be the
+    installed one the `trueopen` command runs, not a `trueopen` folder in the current directory
+    (a checkout of another version, or a planted one)."""
+    script = Path(sys.executable).with_name("trueopen")
+    if not script.exists():
+        pytest.skip("no trueopen console script next to this interpreter")
+    planted = tmp_path / "cwd"
+    marker = tmp_path / "imported-from-cwd"
+    (planted / "trueopen").mkdir(parents=True)
+    (planted / "trueopen" / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([str(script), "scan", *registry["good"][:4], "--workers", "1", "-o", str(out), "-f", "jsonl"],
+                          cwd=planted, env={**os.environ, **OFFLINE}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert not marker.exists()
+    recs = read_jsonl(out)
+    assert sorted(r["source"] for r in recs) == sorted(registry["good"][:4])
+    assert all(r["error"] is None and r["weights"]["format"] == "safetensors" for r in recs)

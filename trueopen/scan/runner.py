@@ -64,12 +64,29 @@ def _fork_warm_workers() -> None:
     import dask
     from distributed import utils
 
+    from multiprocessing import forkserver
+
     dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
     # distributed would otherwise import every optional package it knows into this process to
     # preload them; if a later version ignores this flag, its list replaces ours and the workers
     # simply warm themselves
     utils._forkserver_preload_set = True
     multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "trueopen.scan.preload"])
+    # The forkserver imports its preload with the default path of a new interpreter (Python 3.11
+    # ignores the sys.path it is given), where the current directory comes first: it must import
+    # the very trueopen and Dask this process runs, so it gets this process's path and no current
+    # directory. Started now, it warms up while the scheduler starts.
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    os.environ["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @contextmanager
