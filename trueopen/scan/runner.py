@@ -1,5 +1,5 @@
 """The client side of a scan: a Dask cluster (a local one, or an existing scheduler), sources sent in
-small batches with a bounded number in flight, results handed back as they complete."""
+batches with a bounded number in flight, results handed back as they complete."""
 
 from __future__ import annotations
 
@@ -58,13 +58,12 @@ def _fork_warm_workers() -> None:
     start of a scan costs one warm-up instead of one per worker, and workers close at once.
     Elsewhere Dask's default (spawn) stays."""
     import multiprocessing
+    from multiprocessing import forkserver
 
     if not sys.platform.startswith("linux") or "forkserver" not in multiprocessing.get_all_start_methods():
         return
     import dask
     from distributed import utils
-
-    from multiprocessing import forkserver
 
     dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
     # distributed would otherwise import every optional package it knows into this process to
