@@ -9,8 +9,10 @@ output is checked: one record per folder, parameter counts as written.
 
 Reported per run: wall time, folders/s, and the marginal rate (3N / (t(4N) - t(N))), which leaves
 out the fixed costs (interpreter and Dask start, catalog and license index load in each worker);
-scaling efficiency = rate with 2 workers / (2 x rate with 1); peak RSS of the client process and
-of the largest worker process, sampled every 0.1 s with psutil.
+scaling efficiency = rate with 2 workers / (2 x rate with 1); the CPU seconds of the client (with
+a local cluster's scheduler, which runs inside it), of an external scheduler and of the workers,
+and their marginal cost per folder ((CPU(4N) - CPU(N)) / 3N); peak RSS of the client process and
+of the largest worker process. Per-process figures are sampled every 0.05 s with psutil.
 
     python bench/scan_scale.py [--n 2000] [--workdir DIR] [--skip-external]
 """
@@ -103,6 +105,7 @@ class PeakRss:
         self.client = 0
         self.client_cpu = 0.0  # the client's own CPU seconds (its scheduler thread too, on a local cluster)
         self.workers: dict[int, int] = {}
+        self.descendant_cpu: dict[int, float] = {}  # CPU seconds last seen, per process under the client
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
@@ -116,6 +119,12 @@ class PeakRss:
             procs = root.children(recursive=True)
         except psutil.Error:
             procs = []
+        for p in procs:
+            try:
+                t = p.cpu_times()
+                self.descendant_cpu[p.pid] = t.user + t.system
+            except psutil.Error:
+                pass
         for pid in self.extra:
             try:
                 p = psutil.Process(pid)
@@ -131,7 +140,7 @@ class PeakRss:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._sample()
-            self._stop.wait(0.1)
+            self._stop.wait(0.05)
 
     def stop(self) -> tuple[int, int]:
         self._stop.set()
@@ -153,7 +162,8 @@ def tree_cpu(pids: list[int]) -> float:
     return total
 
 
-def scan(folders: list[str], args: list[str], out: Path, expected: dict[str, int], watch: list[int] = ()) -> dict:
+def scan(folders: list[str], args: list[str], out: Path, expected: dict[str, int], watch: list[int] = (),
+         scheduler_pid: int | None = None) -> dict:
     out.unlink(missing_ok=True)
     listing = out.with_suffix(".list")
     listing.write_text("\n".join(folders) + "\n")
@@ -161,6 +171,7 @@ def scan(folders: list[str], args: list[str], out: Path, expected: dict[str, int
     cmd = [sys.executable, "-m", "trueopen", "scan", "-i", str(listing), "-o", str(out), "-f", "jsonl", *args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     ext_before = tree_cpu(list(watch))
+    sched_before = tree_cpu([scheduler_pid]) if scheduler_pid else 0.0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     rss = PeakRss(proc.pid, watch)
@@ -171,13 +182,20 @@ def scan(folders: list[str], args: list[str], out: Path, expected: dict[str, int
     # every process of the scan: the client, and a local cluster's workers (waited for, so counted
     # here), or the external cluster's scheduler and workers
     cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) + tree_cpu(list(watch)) - ext_before
+    sched = tree_cpu([scheduler_pid]) - sched_before if scheduler_pid else 0.0
+    if not watch:
+        # a local cluster's workers may be forked from a forkserver the client never waits for, so
+        # their CPU is not in the client's rusage: it is what psutil last saw of each process
+        # under the client (up to 0.05 s of each one's last moments missed)
+        cpu = max(cpu, rss.client_cpu + sum(rss.descendant_cpu.values()))
     recs = [json.loads(line) for line in out.read_text().splitlines()]
     got = {r["source"]: (r.get("weights") or {}).get("parameters") for r in recs}
     wrong = [s for s in folders if got.get(s) != expected[s]]
     if proc.returncode not in (0, 1) or len(recs) != len(folders) or wrong:
         sys.exit(f"scan {args} failed: exit {proc.returncode}, {len(recs)} records, {len(wrong)} wrong; {errors[-2000:]}")
     return {"n": len(folders), "wall": wall, "rate": len(folders) / wall, "client_rss": client, "worker_rss": worker,
-            "cpu": cpu, "client_cpu": rss.client_cpu}
+            "cpu": cpu, "client_cpu": rss.client_cpu, "sched_cpu": sched,
+            "worker_cpu": max(0.0, cpu - rss.client_cpu - sched)}
 
 
 def _free_port() -> int:
@@ -249,7 +267,8 @@ def main() -> None:
             scan(folders[:20], ["--scheduler", address], out, expected)  # the workers load the catalog once
             results[label] = []
             for n in sizes:
-                r = scan(folders[:n], ["--scheduler", address], out, expected, watch=[p.pid for p in procs])
+                r = scan(folders[:n], ["--scheduler", address], out, expected, watch=[p.pid for p in procs],
+                         scheduler_pid=procs[0].pid)
                 results[label].append(r)
                 print(f"{label:<34}{n:>6,} folders {r['wall']:7.1f} s {r['rate']:7.1f}/s  client "
                       f"{mb(r['client_rss'])}, largest worker {mb(r['worker_rss'])}, CPU {r['cpu']:.0f} s "
@@ -260,7 +279,7 @@ def main() -> None:
             for p in procs:
                 p.wait(timeout=30)
     print()
-    print("| cluster | folders | wall s | folders/s | marginal folders/s | CPU ms per folder (client) "
+    print("| cluster | folders | wall s | folders/s | marginal folders/s | CPU ms per folder (client+scheduler) "
           "| client peak RSS | worker peak RSS |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     marginal = {}
@@ -269,16 +288,26 @@ def main() -> None:
         marginal[label] = (b["n"] - a["n"]) / max(1e-9, b["wall"] - a["wall"])
         for r in runs:
             print(f"| {label} | {r['n']:,} | {r['wall']:.1f} | {r['rate']:.1f} | {marginal[label]:.1f} | "
-                  f"{1000 * r['cpu'] / r['n']:.1f} ({1000 * r['client_cpu'] / r['n']:.1f}) | "
+                  f"{1000 * r['cpu'] / r['n']:.1f} ({1000 * (r['client_cpu'] + r['sched_cpu']) / r['n']:.1f}) | "
                   f"{mb(r['client_rss'])} | {mb(r['worker_rss'])} |")
+    print()
+    print("Marginal CPU per folder, (CPU at 4N - CPU at N) / 3N, in ms:")
+    print()
+    print("| cluster | client (+ its scheduler) | external scheduler | workers | all |")
+    print("|---|---:|---:|---:|---:|")
+    for label, (a, b) in results.items():
+        per = {k: 1000 * (b[k] - a[k]) / (b["n"] - a["n"]) for k in ("client_cpu", "sched_cpu", "worker_cpu", "cpu")}
+        print(f"| {label} | {per['client_cpu']:.2f} | {per['sched_cpu']:.2f} | {per['worker_cpu']:.2f} | {per['cpu']:.2f} |")
+    print()
     one = results["1 local worker"]
     for label in results:
         if label == "1 local worker":
             continue
         runs = results[label]
-        print(f"{label}: speed-up over 1 worker at {args.n:,} folders {runs[0]['rate'] / one[0]['rate']:.2f}x "
-              f"end to end, {marginal[label] / marginal['1 local worker']:.2f}x marginal "
-              f"(efficiency {marginal[label] / marginal['1 local worker'] / 2:.0%})")
+        print(f"{label}: speed-up over 1 worker, end to end: {runs[0]['rate'] / one[0]['rate']:.2f}x at "
+              f"{runs[0]['n']:,} folders, {runs[1]['rate'] / one[1]['rate']:.2f}x at {runs[1]['n']:,}; marginal "
+              f"{marginal[label] / marginal['1 local worker']:.2f}x (efficiency "
+              f"{marginal[label] / marginal['1 local worker'] / 2:.0%})")
     print(f"load average after the runs: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if os.environ.get("KEEP") is None:
         shutil.rmtree(args.workdir / "folders", ignore_errors=True)

@@ -377,3 +377,60 @@ def test_resume_after_a_real_interrupt(scheduler, many, tmp_path):
     assert text.startswith(written)
     assert sorted(json.loads(line)["source"] for line in text.splitlines()) == \
            sorted(str(p) for p in many.iterdir())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="local workers are forked from a warm process on Linux only")
+def test_local_workers_are_forked_and_a_killed_one_loses_nothing(many, tmp_path):
+    """--workers 2: both workers are forked from one process that loaded trueopen once (not
+    spawned); SIGKILL one mid-scan and its nanny starts another, Dask reruns what was lost, and
+    every source still gets exactly one clean record."""
+    import signal
+
+    import psutil
+
+    folders = sorted(str(p) for p in many.iterdir())
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "trueopen", "scan", str(many / "f*"), "--workers", "2",
+                             "-o", str(out), "-f", "jsonl"], env={**os.environ, **OFFLINE},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 5):
+            time.sleep(0.02)
+        servers = [p for p in psutil.Process(proc.pid).children(recursive=True)
+                   if "forkserver" in " ".join(p.cmdline())]
+        workers = [w for s in servers for w in s.children()]
+        assert len(workers) == 2, [p.cmdline() for p in psutil.Process(proc.pid).children(recursive=True)]
+        at_kill = len(out.read_bytes().splitlines())
+        workers[0].send_signal(signal.SIGKILL)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert at_kill < len(folders), "the worker was killed before the scan ended"
+    assert proc.returncode == 0, err
+    recs = read_jsonl(out)
+    assert sorted(r["source"] for r in recs) == folders  # each exactly once
+    assert all(r["error"] is None for r in recs)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="local workers are forked from a warm process on Linux only")
+def test_workers_import_the_trueopen_the_client_runs_not_the_current_directory(registry, tmp_path):
+    """The process workers are forked from imports trueopen once for all of them: it must be the
+    installed one the `trueopen` command runs, not a `trueopen` folder in the current directory
+    (a checkout of another version, or a planted one)."""
+    script = Path(sys.executable).with_name("trueopen")
+    if not script.exists():
+        pytest.skip("no trueopen console script next to this interpreter")
+    planted = tmp_path / "cwd"
+    marker = tmp_path / "imported-from-cwd"
+    (planted / "trueopen").mkdir(parents=True)
+    (planted / "trueopen" / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([str(script), "scan", *registry["good"][:4], "--workers", "1", "-o", str(out), "-f", "jsonl"],
+                          cwd=planted, env={**os.environ, **OFFLINE}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert not marker.exists()
+    recs = read_jsonl(out)
+    assert sorted(r["source"] for r in recs) == sorted(registry["good"][:4])
+    assert all(r["error"] is None and r["weights"]["format"] == "safetensors" for r in recs)

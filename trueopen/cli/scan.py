@@ -5,8 +5,9 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from enum import Enum
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -56,11 +57,11 @@ class _Progress:
             self.start = time.perf_counter()
             self.bar.start()
 
-    def step(self, problems: int) -> None:
+    def step(self, n: int, problems: int) -> None:
         if self.bar is not None:
-            done = self.bar.tasks[0].completed + 1
+            done = self.bar.tasks[0].completed + n
             rate = done / max(1e-9, time.perf_counter() - self.start)
-            self.bar.update(self.task, advance=1, rate=f"{rate:,.1f}/s",
+            self.bar.update(self.task, advance=n, rate=f"{rate:,.1f}/s",
                             problems=f"{problems:,} with problems" if problems else "")
 
     def stop(self) -> None:
@@ -68,8 +69,31 @@ class _Progress:
             self.bar.stop()
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+class _Interrupts:
+    """Ctrl-C and SIGTERM (kill, cron or systemd stop) end the scan as KeyboardInterrupt, but never
+    between writing a batch's lines and counting them: inside `held()` the signal waits until the
+    block is done, so the count said on an interrupt is the number of lines written."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending = False
+
+    def handler(self, signum, frame) -> None:
+        if self.holding:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 @app.command()
@@ -154,15 +178,19 @@ def scan(
     summary.skipped = len(todo) - len(remaining)
     progress = _Progress(len(remaining), "scan")
 
-    def on_result(o) -> None:
-        if sink is not None:
-            sink.write(o.line)
-        summary.add(o.source, o.brief)
-        progress.step(summary.warnings + summary.errors)
+    interrupts = _Interrupts()
+
+    def on_result(batch) -> None:
+        with interrupts.held():
+            if sink is not None:
+                sink.write_block(batch.data)
+            for source, brief in batch.briefs:
+                summary.add(source, brief)
+        progress.step(len(batch), summary.warnings + summary.errors)
 
     start = time.perf_counter()
     interrupted = False
-    stop_on_term = signal.signal(signal.SIGTERM, _interrupt)  # kill, cron or systemd stop: as Ctrl-C
+    before = {sig: signal.signal(sig, interrupts.handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if remaining:  # --resume with everything done: no cluster to start
             with runner.cluster(workers, scheduler) as (client, n):
@@ -173,7 +201,8 @@ def scan(
         progress.stop()
         fail(str(exc))
     finally:
-        signal.signal(signal.SIGTERM, stop_on_term)
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
         progress.stop()
         if sink is not None:
             sink.close()

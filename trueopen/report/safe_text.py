@@ -69,10 +69,27 @@ def json_text(dumped: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
 
 
+_LEAF = (str, bool, type(None))  # exact types jsonable returns as they are, without a call
+
+
 def jsonable(obj: Any, _depth: int = 0) -> Any:
     """`obj` with only JSON's types, for values that came from files we read: dates and times as
     ISO text, sets as sorted lists, bytes as base64 text, huge integers and NaN/infinity as text
-    (JSON has no number for them), anything else as its text. Plain JSON passes through as is."""
+    (JSON has no number for them), anything else as its text. Plain JSON passes through as is.
+
+    Every audit's JSON goes through here (a scan's thousands of them): plain dicts and lists, the
+    bulk of it, take a fast path that copies text, booleans and nulls without a call per value."""
+    t = type(obj)
+    if t is dict and _depth <= MAX_DEPTH:
+        return {(k if type(k) is str else _key(k)): (v if type(v) in _LEAF else jsonable(v, _depth + 1))
+                for k, v in obj.items()}
+    if t is list and _depth <= MAX_DEPTH:
+        return [v if type(v) in _LEAF else jsonable(v, _depth + 1) for v in obj]
+    return _jsonable(obj, _depth)
+
+
+def _jsonable(obj: Any, _depth: int) -> Any:
+    """Every other value, and containers past MAX_DEPTH."""
     if obj is None or isinstance(obj, (str, bool)):
         return obj
     if isinstance(obj, int):

@@ -1,6 +1,7 @@
-"""Where records go: a JSONL file appended one whole line at a time (flushed, so a killed scan
-loses at most the line being written), standard output, or a Parquet file built from such a JSONL
-at the end. --resume reads back which sources a file already holds."""
+"""Where records go: a JSONL file appended in whole lines, one batch of records per write (so a
+killed scan loses at most the batch being written, and a half-written last line is cut on
+--resume), standard output, or a Parquet file built from such a JSONL at the end. --resume reads
+back which sources a file already holds."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import json
 import os
 import stat
 import sys
-from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
@@ -74,14 +74,23 @@ class LineSink:
             raise InputError(path, f"cannot be written: {exc.strerror or exc}") from None
 
     def write(self, line: str) -> None:
+        self.write_block(line.encode("utf-8"))
+
+    def write_block(self, data: bytes) -> None:
+        """Whole UTF-8 lines at once: one system call for a batch of records."""
         if self._fd is None:
-            sys.stdout.write(line)
+            out = getattr(sys.stdout, "buffer", None)
+            if out is None:  # a text-only stream (an embedding program's)
+                sys.stdout.write(data.decode("utf-8"))
+            else:
+                sys.stdout.flush()
+                out.write(data)
             sys.stdout.flush()
             return
-        data = line.encode("utf-8")
-        while data:
-            n = os.write(self._fd, data)
-            data = data[n:]
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
 
     def close(self) -> None:
         if self._fd is not None:

@@ -38,6 +38,23 @@ class Outcome:
     brief: Brief
 
 
+@dataclass(frozen=True)
+class Batch:
+    """A worker's answer for one Dask task: the records of its sources, already joined and encoded
+    (the client appends them to the output with one write), and each source's brief."""
+
+    data: bytes
+    briefs: tuple[tuple[str, Brief], ...]
+
+    def __len__(self) -> int:
+        return len(self.briefs)
+
+
+def batch_of(outcomes: list[Outcome]) -> Batch:
+    """Outcomes as one Batch; json_text escaped every lone surrogate, so each line encodes."""
+    return Batch("".join(o.line for o in outcomes).encode("utf-8"), tuple((o.source, o.brief) for o in outcomes))
+
+
 def record(source: str, seconds: float, audit_json: dict[str, Any] | None, error: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {"source": source, "seconds": round(seconds, 4), "error": error}
     if audit_json is not None:

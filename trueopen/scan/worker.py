@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from .records import Outcome, brief_of, error_outcome, line, record
+from .records import Batch, Outcome, batch_of, brief_of, error_outcome, line, record
 
 
 def _audit(source: str, offline: bool | None, against: str | None):
@@ -56,11 +56,12 @@ def audit_one(source: str, timeout: float, offline: bool | None = None, against:
 
 
 def audit_batch(sources: list[str], timeout: float, offline: bool | None = None,
-                against: str | None = None) -> list[Outcome]:
-    """Several sources in one Dask task: a task costs about a millisecond of scheduling, an audit
-    of a small folder a few, so batches keep the workers, not the scheduler, busy."""
+                against: str | None = None) -> Batch:
+    """Several sources in one Dask task: a task costs the client and scheduler a few milliseconds,
+    an audit of a small folder about five, so batches keep the workers, not the client, busy. The
+    records come back as one block of JSON lines: the client only writes it and counts briefs."""
     warm()  # a worker that joined (or was restarted) after the scan began loads everything first
-    return [audit_one(s, timeout, offline, against) for s in sources]
+    return batch_of([audit_one(s, timeout, offline, against) for s in sources])
 
 
 def _tiny_release(folder: str) -> None:
