@@ -26,6 +26,7 @@ import os
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -116,8 +117,18 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def run_trueopen(folder: Path, jobs: int | None = None) -> tuple[dict[str, frozenset[str]], float, float]:
-    """`trueopen license FOLDER`, on all cores as a user runs it, or on `jobs` processes."""
+def run_trueopen(folder: Path, jobs: int | None = None, repeat: int = 1) -> tuple[dict[str, frozenset[str]], float, float]:
+    """`trueopen license FOLDER`, on all cores as a user runs it, or on `jobs` processes: `repeat`
+    runs, the median wall and CPU time (a run of under a second is at the mercy of one busy moment
+    of the machine; ScanCode's half minute averages such moments out by itself). Every run must
+    give the same answers."""
+    runs = [_run_trueopen_once(folder, jobs) for _ in range(max(1, repeat))]
+    if any(found != runs[0][0] for found, *_ in runs):
+        raise SystemExit("trueopen gave different answers on the same files: nothing to time")
+    return runs[0][0], statistics.median(r[1] for r in runs), statistics.median(r[2] for r in runs)
+
+
+def _run_trueopen_once(folder: Path, jobs: int | None) -> tuple[dict[str, frozenset[str]], float, float]:
     t, c = time.perf_counter(), _children_cpu()
     proc = subprocess.run([sys.executable, "-m", "trueopen", "license", str(folder), "--format", "json",
                            *(["--jobs", str(jobs)] if jobs else [])], capture_output=True, text=True)
@@ -172,6 +183,8 @@ def main() -> None:
     ap.add_argument("--scancode-venv", type=Path, default=Path(os.environ.get("SCANCODE_VENV", ".venv-scancode")))
     ap.add_argument("--skip-scancode", action="store_true", help="measure trueopen only")
     ap.add_argument("--sets", default="verbatim,embedded,mixed", help="some of verbatim, embedded, mixed (default: all)")
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="runs of trueopen per set; the median is reported (default 5; ScanCode runs once)")
     ap.add_argument("--run", default="?", help="the run's label in the Markdown rows printed at the end")
     args = ap.parse_args()
 
@@ -200,7 +213,8 @@ def main() -> None:
     for kind in [k.strip() for k in args.sets.split(",") if k.strip()]:
         folder = base / kind
         labels = write_set(folder, held_out if kind == "mixed" else items, embedded=kind == "embedded")
-        results = {"trueopen": run_trueopen(folder), "trueopen -j1": run_trueopen(folder, jobs=1)}
+        results = {"trueopen": run_trueopen(folder, repeat=args.repeat),
+                   "trueopen -j1": run_trueopen(folder, jobs=1, repeat=args.repeat)}
         if exe is not None:
             results["ScanCode 32.5"] = run_scancode(exe, folder, base / f"{kind}-scancode.json")
         for tool, (found, elapsed, cpu) in results.items():

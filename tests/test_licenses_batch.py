@@ -73,7 +73,8 @@ def _wrong(found: dict[str, set[str]], expected: dict[str, str], strict: set[str
 
 def test_enough_edited_texts_to_use_a_pool(edited_folder):
     _, expected, _ = edited_folder
-    assert len(expected) + 1 >= batch.MIN_FILES  # else the tests below would not reach the workers
+    # the verbatim LICENSE and the binary file are answered without the matcher, so without workers
+    assert len(expected) - 1 >= batch.MIN_FILES  # else the tests below would not reach the workers
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -184,3 +185,35 @@ def test_ctrl_c_or_kill_stops_the_workers_with_the_command(tmp_path, edited_fold
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == status and b"Traceback" not in err, err[-2000:]
     assert [w for w in workers if os.path.exists(f"/proc/{w}")] == []
+
+
+def test_a_folder_of_unedited_copies_starts_no_worker(tmp_path):
+    """Copies are named by one lookup each, here; only texts left for the matcher go to workers,
+    so a folder of 40 copies forks nothing and never loads numpy (counted with os.register_at_fork
+    in a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    installed = corpus.data_dir() / "licenses"  # the corpus the index is built from
+    keys = [k for k in sorted(corpus.licenses())[::50] if len(license_body(installed / f"{k}.LICENSE").split()) > 30][:40]
+    for k in keys:
+        (tmp_path / f"{k}.txt").write_text(license_body(installed / f"{k}.LICENSE"), encoding="utf-8")
+    assert len(keys) >= batch.MIN_FILES
+    probe = (
+        "import os, sys, json\n"
+        "forks = []\n"
+        "os.register_at_fork(before=lambda: forks.append(1))\n"
+        "from pathlib import Path\n"
+        "from trueopen.licenses import identify\n"
+        "problems = []\n"
+        "found = identify.in_files(sorted(Path(sys.argv[1]).iterdir()), problems, jobs=2)\n"
+        "print(json.dumps({'forks': len(forks), 'numpy': 'numpy' in sys.modules, 'files': len({f.path for f in found}),"
+        " 'copies': sum(f.confidence == 1.0 for f in found), 'problems': problems}))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    import json
+
+    got = json.loads(r.stdout)
+    assert got["forks"] == 0 and not got["numpy"] and not got["problems"]
+    assert got["files"] == len(keys) and got["copies"] >= len(keys)

@@ -1,10 +1,11 @@
 """Name the licenses of many files at once, on several cores when there are enough of them.
 
 An edited license text costs the approximate matcher a few milliseconds, and numpy and the index
-take a tenth of a second to load; on two cores two processes halve both. The workers are forked
-before either is loaded (a folder of verbatim copies never needs them), each reads its share of
-the files, and the findings come back in file order. Fewer files are read in this process:
-starting workers would cost more than it saves.
+take a tenth of a second to load; on two cores two processes halve both. Unedited copies are
+named in the calling process first, by one lookup each (identify.in_files), so only the texts
+left for the matcher come here. The workers are forked before numpy or the index is loaded, each
+reads its share of the files, and the findings come back in file order. Fewer files are read in
+this process: starting workers would cost more than it saves.
 """
 
 from __future__ import annotations

@@ -42,13 +42,9 @@ _FIELDS = tuple(f.name for f in fields(Finding))
 
 def in_text(text: str, path: str = "-") -> list[Finding]:
     """Licenses whose text, notice or reference appears in `text`, in order of appearance."""
-    norm = words.normalise(text)
-    known = verbatim.table().get(words.text_digest(norm))
-    if known is not None:  # an unedited copy of one reference text: no matching needed
-        n = names.from_scancode(known.expression)
-        first, last = words.span_lines(norm) or (None, None)
-        match_kind = "exact" if known.kind == "text" else known.kind
-        return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
+    copy = _unedited_copy(text, path)
+    if copy is not None:
+        return copy
     from . import index, match
     from .fingerprint import tokenize
 
@@ -59,6 +55,18 @@ def in_text(text: str, path: str = "-") -> list[Finding]:
         out.append(Finding(n.key, n.spdx, n.title, m.kind, m.coverage, m.start_line, m.end_line, path,
                            idx.origins[m.doc]))
     return out
+
+
+def _unedited_copy(text: str, path: str) -> list[Finding] | None:
+    """The finding for an unedited copy of one reference text (one lookup, no matching), or None."""
+    norm = words.normalise(text)
+    known = verbatim.table().get(words.text_digest(norm))
+    if known is None:
+        return None
+    n = names.from_scancode(known.expression)
+    first, last = words.span_lines(norm) or (None, None)
+    match_kind = "exact" if known.kind == "text" else known.kind
+    return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
 
 
 def in_tag(value: str, path: str = "-", field: str = "argument", line: int | None = None) -> Finding | None:
@@ -159,12 +167,32 @@ def in_files(paths: list[Path], problems: list[str], jobs: int | None = 1) -> li
     (batch.in_order). A file that cannot be read is noted in `problems`; the others are still read."""
     from . import batch
 
+    # Unedited copies are named here by one lookup each; only the files left for the approximate
+    # matcher are worth spreading over processes (a folder of copies never starts any).
+    results: list[tuple[list[Finding], str | None] | None] = [None] * len(paths)
+    rest = []
+    for i, path in enumerate(paths):
+        results[i] = _copy_or_problem(path)
+        if results[i] is None:
+            rest.append(i)
+    for i, result in zip(rest, batch.in_order(_in_file_or_problem, [paths[i] for i in rest], jobs)):
+        results[i] = result
     out = []
-    for found, problem in batch.in_order(_in_file_or_problem, paths, jobs):
+    for found, problem in results:  # type: ignore[misc] - every slot is filled above
         out.extend(found)
         if problem is not None:
             problems.append(problem)
     return out
+
+
+def _copy_or_problem(path: Path) -> tuple[list[Finding], str | None] | None:
+    """`in_file`'s answer when the file is unreadable or an unedited copy; None when it needs matching."""
+    try:
+        text = read_text(path)
+    except InputError as exc:
+        return [], str(exc)
+    copy = _unedited_copy(without_front_matter(text), str(path))
+    return None if copy is None else ([*in_front_matter(text, str(path)), *copy], None)
 
 
 def _in_file_or_problem(path: Path) -> tuple[list[Finding], str | None]:
