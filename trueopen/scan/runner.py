@@ -51,30 +51,23 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _fork_warm_workers() -> None:
+def _start_warm_forkserver() -> bool:
     """On Linux, a local cluster's worker processes are forked from one that has already imported
     Dask and trueopen and loaded the catalog and the license index (multiprocessing's forkserver
     with scan/preload.py), not spawned as fresh interpreters that each load it all again: the
     start of a scan costs one warm-up instead of one per worker, and workers close at once.
-    Elsewhere Dask's default (spawn) stays."""
+    Started before this process imports Dask, so that its warm-up and this process's imports run
+    side by side. Elsewhere (False) Dask's default, spawn, stays."""
     import multiprocessing
     from multiprocessing import forkserver
 
     if not sys.platform.startswith("linux") or "forkserver" not in multiprocessing.get_all_start_methods():
-        return
-    import dask
-    from distributed import utils
-
-    dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
-    # distributed would otherwise import every optional package it knows into this process to
-    # preload them; if a later version ignores this flag, its list replaces ours and the workers
-    # simply warm themselves
-    utils._forkserver_preload_set = True
+        return False
     multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "trueopen.scan.preload"])
     # The forkserver imports its preload with the default path of a new interpreter (Python 3.11
     # ignores the sys.path it is given), where the current directory comes first: it must import
     # the very trueopen and Dask this process runs, so it gets this process's path and no current
-    # directory. Started now, it warms up while the scheduler starts.
+    # directory.
     saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
     os.environ["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)
     os.environ["PYTHONSAFEPATH"] = "1"
@@ -86,12 +79,26 @@ def _fork_warm_workers() -> None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+    return True
+
+
+def _fork_workers_from_it() -> None:
+    """Dask's local workers start through the forkserver started above."""
+    import dask
+    from distributed import utils
+
+    dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
+    # distributed would otherwise import every optional package it knows into this process to
+    # preload them; if a later version ignores this flag, its list replaces ours and the workers
+    # simply warm themselves
+    utils._forkserver_preload_set = True
 
 
 @contextmanager
 def cluster(workers: int | None, scheduler: str | None) -> Iterator[tuple[object, int]]:
     """A dask.distributed Client and its number of workers: a LocalCluster of `workers` processes
     with one thread each (no dashboard), or the cluster at `scheduler`."""
+    forked = not scheduler and _start_warm_forkserver()
     _quiet()
     from distributed import Client, LocalCluster
 
@@ -111,7 +118,8 @@ def cluster(workers: int | None, scheduler: str | None) -> Iterator[tuple[object
             client.close()
         return
     n = workers or os.cpu_count() or 1
-    _fork_warm_workers()
+    if forked:
+        _fork_workers_from_it()
     # ":0": no dashboard is wanted, but the scheduler still serves HTTP; a free port, not 8787
     lc = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                       worker_dashboard_address=None, host="127.0.0.1",
