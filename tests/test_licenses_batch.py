@@ -34,10 +34,12 @@ TEXTS = [
 
 
 def rewrapped(text: str, width: int) -> str:
-    """Paragraphs joined and wrapped again, under a line no reference holds: no longer a copy of
-    any reference text, so only the approximate matcher can name it."""
+    """Paragraphs joined and wrapped again, between a header and a closing line no reference
+    holds: no longer a copy of any reference text (a header alone would still be read as one), so
+    only the approximate matcher can name it."""
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
-    return "Copyright (c) 2026 Example Corp\n\n" + "\n\n".join(textwrap.fill(p, width) for p in paragraphs)
+    return ("Copyright (c) 2026 Example Corp\n\n" + "\n\n".join(textwrap.fill(p, width) for p in paragraphs)
+            + "\n\nShipped with the Example Toolkit 4.2 sources.\n")
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +219,38 @@ def test_a_folder_of_unedited_copies_starts_no_worker(tmp_path):
     got = json.loads(r.stdout)
     assert got["forks"] == 0 and not got["numpy"] and not got["problems"]
     assert got["files"] == len(keys) and got["copies"] >= len(keys)
+
+
+def _probe_in_text(text: str) -> dict:
+    """identify.in_text in a fresh interpreter: its findings, and whether the matcher (numpy) ran."""
+    import json
+    import subprocess
+    import sys
+
+    probe = ("import sys, json\n"
+             "from trueopen.licenses import identify\n"
+             "found = identify.in_text(sys.stdin.read())\n"
+             "print(json.dumps({'numpy': 'numpy' in sys.modules,"
+             " 'found': [[f.key, f.match, f.start_line, f.end_line] for f in found]}))\n")
+    r = subprocess.run([sys.executable, "-c", probe], input=text, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_a_copy_under_a_copyright_line_is_named_by_lookup_with_its_own_lines():
+    """A re-wrapped Apache-2.0 text (words unchanged) under a copyright line is an unedited copy:
+    named by one lookup, from the line its first word is on, without the matcher."""
+    body = license_body(corpus.data_dir() / "licenses" / "apache-2.0.LICENSE")
+    paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
+    text = "Copyright 2019-2026 The Example Authors.\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in paragraphs)
+    got = _probe_in_text(text)
+    assert not got["numpy"]
+    assert got["found"] == [["Apache-2.0", "exact", 3, text.rstrip("\n").count("\n") + 1]]
+
+
+def test_a_header_naming_a_license_is_left_to_the_matcher():
+    """A first line that names a license may be a finding of its own: the text goes to the matcher."""
+    body = license_body(corpus.data_dir() / "licenses" / "apache-2.0.LICENSE")
+    got = _probe_in_text("This project is licensed under the terms below.\n\n" + body)
+    assert got["numpy"]
+    assert "Apache-2.0" in {key for key, *_ in got["found"]}

@@ -57,16 +57,41 @@ def in_text(text: str, path: str = "-") -> list[Finding]:
     return out
 
 
+HEADER_LINES = 3  # at most this many short lines above an unedited text: a copyright or project line
+HEADER_WORDS = 16
+_LICENSE_WORD = re.compile(r"licen[cs]|spdx|gpl|\bmit\b|apache|\bbsd\b|mozilla|creative commons|rail\b|terms|agreement")
+
+
 def _unedited_copy(text: str, path: str) -> list[Finding] | None:
-    """The finding for an unedited copy of one reference text (one lookup, no matching), or None."""
+    """The finding for an unedited copy of one reference text (one lookup, no matching), or None.
+
+    Words are compared, not lines, so a re-wrapped copy is still a copy. A copy under a short
+    header (a copyright or project line, HEADER_LINES at most, none naming a license or terms) is
+    one too: the lines below the header are looked up as they are. A header that mentions a
+    license goes to the matcher, which names what it refers to."""
     norm = words.normalise(text)
-    known = verbatim.table().get(words.text_digest(norm))
+    table = verbatim.table()
+    known, start = table.get(words.text_digest(norm)), 0
+    for _ in range(HEADER_LINES):
+        if known is not None:
+            break
+        first_word = words.WORD.search(norm, start)
+        end = norm.find("\n", first_word.start()) if first_word else -1
+        if end < 0:
+            return None
+        header = norm[first_word.start():end]
+        if len(words.WORD.findall(header)) > HEADER_WORDS or _LICENSE_WORD.search(header):
+            return None
+        start = end + 1
+        known = table.get(words.text_digest(norm[start:]))
     if known is None:
         return None
     n = names.from_scancode(known.expression)
-    first, last = words.span_lines(norm) or (None, None)
+    first, last = words.span_lines(norm[start:]) or (None, None)
+    above = norm.count("\n", 0, start)
     match_kind = "exact" if known.kind == "text" else known.kind
-    return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first, last, path, known.origin)]
+    return [Finding(n.key, n.spdx, n.title, match_kind, 1.0, first and first + above, last and last + above, path,
+                    known.origin)]
 
 
 def in_tag(value: str, path: str = "-", field: str = "argument", line: int | None = None) -> Finding | None:
