@@ -8,29 +8,12 @@ import textwrap
 import pytest
 
 from conftest import license_body
+from test_licenses import AI_TEXTS
 from trueopen.licenses import batch, corpus, identify, names
 
-# (ScanCode key, trueopen license key): real texts of the installed corpus's AI and Creative Commons licenses.
-TEXTS = [
-    ("llama-2-license-2023", "LicenseRef-llama2"),
-    ("llama-3.1-license-2024", "LicenseRef-llama3.1"),
-    ("llama-3.2-license-2024", "LicenseRef-llama3.2"),
-    ("llama-3.3-license-2024", "LicenseRef-llama3.3"),
-    ("gemma-tou-2024-04-01", "LicenseRef-gemma"),
-    ("gemma-pup-2024-02-21", "LicenseRef-gemma-prohibited-use"),
-    ("qwen-2024", "LicenseRef-qwen"),
-    ("tongyi-qianwen-2023", "LicenseRef-tongyi-qianwen"),
-    ("deepseek-la-1.0", "LicenseRef-deepseek"),
-    ("falcon-2-11b-1.0", "LicenseRef-falcon-2-11b"),
-    ("flux-1-nc", "LicenseRef-flux-1-dev-nc"),
-    ("nvidia-open-model-2025-04-28", "LicenseRef-nvidia-open-model"),
-    ("openmdw-1.0", "OpenMDW-1.0"),
-    ("bigscience-rail-1.0", "LicenseRef-bigscience-bloom-rail-1.0"),
-    ("stability-ai-community-2024", "LicenseRef-stability-ai-community"),
-    ("bigcode-open-rail-m-v1", "LicenseRef-bigcode-openrail-m"),
-    ("cc-by-nc-4.0", "CC-BY-NC-4.0"),
-    ("cc-by-nc-sa-4.0", "CC-BY-NC-SA-4.0"),
-]
+# (ScanCode key, trueopen license key): the installed corpus's AI and Creative Commons licenses, as
+# test_licenses.py names them one by one.
+TEXTS = AI_TEXTS
 
 
 def rewrapped(text: str, width: int) -> str:
