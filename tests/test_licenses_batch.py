@@ -83,14 +83,25 @@ def test_two_processes_give_the_same_findings_in_the_same_order(cli, edited_fold
     assert one.out == two.out and one.json()  # every field, every row, in file order
 
 
-def test_in_order_keeps_the_order_of_the_files(edited_folder):
+def _by_file(found: list) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in found:
+        out.setdefault(f.path, []).append(f)
+    return out
+
+
+def test_files_keep_their_order_on_two_processes(edited_folder):
     folder, expected, strict = edited_folder
     paths = sorted((folder / "LICENSES").iterdir())
-    serial = batch.in_order(identify._in_file_or_problem, paths, 1)
-    assert batch.in_order(identify._in_file_or_problem, paths, 2) == serial
-    assert batch.in_order(identify._in_file_or_problem, paths[::-1], 2) == serial[::-1]
-    assert [p for _, p in serial if p is not None] == [f"{folder / 'LICENSES' / 'blob.bin'}: binary file, not a license text"]
-    named = {p.name: {f.key for f in found} for p, (found, problem) in zip(paths, serial) if problem is None}
+    problems: dict[int, list[str]] = {1: [], 2: [], 3: []}
+    serial = identify.in_files(paths, problems[1], 1)
+    assert identify.in_files(paths, problems[2], 2) == serial
+    backwards = identify.in_files(paths[::-1], problems[3], 2)
+    groups = _by_file(serial)
+    assert backwards == [f for p in reversed(list(groups)) for f in groups[p]]
+    assert problems[1] == problems[2] == problems[3] == [
+        f"{folder / 'LICENSES' / 'blob.bin'}: binary file, not a license text"]
+    named = {p.rsplit("/", 1)[-1]: {f.key for f in found} for p, found in groups.items()}
     wrong_ai, wrong_other = _wrong(named, {n: k for n, k in expected.items() if n != "LICENSE"}, strict)
     assert not wrong_ai and len(wrong_other) <= 2, (wrong_ai, wrong_other)
 
@@ -103,7 +114,7 @@ def test_jobs_must_be_positive(cli, edited_folder):
 
 def _in_order_in_a_daemon(paths, out):
     try:
-        out.put(("ok", [[f.key for f in found] for found, _ in batch.in_order(identify._in_file_or_problem, paths, 2)]))
+        out.put(("ok", [(f.path, f.key) for f in identify.in_files(paths, [], 2)]))
     except BaseException as exc:  # noqa: BLE001 - the test reports what went wrong in the child
         out.put(("error", repr(exc)))
 
@@ -121,8 +132,8 @@ def test_a_daemonic_worker_reads_in_its_own_process(edited_folder):
     status, keys = out.get(timeout=120)
     child.join(30)
     assert status == "ok", keys
-    assert keys == [[f.key for f in found] for found, _ in batch.in_order(identify._in_file_or_problem, paths, 1)]
-    assert all(keys)
+    assert keys == [(f.path, f.key) for f in identify.in_files(paths, [], 1)]
+    assert {p for p, _ in keys} == {str(p) for p in paths}
 
 
 def test_small_runs_stay_in_this_process_and_large_ones_fork():

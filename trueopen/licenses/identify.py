@@ -43,8 +43,11 @@ _FIELDS = tuple(f.name for f in fields(Finding))
 def in_text(text: str, path: str = "-") -> list[Finding]:
     """Licenses whose text, notice or reference appears in `text`, in order of appearance."""
     copy = _unedited_copy(text, path)
-    if copy is not None:
-        return copy
+    return copy if copy is not None else _matched(text, path)
+
+
+def _matched(text: str, path: str) -> list[Finding]:
+    """What the approximate matcher names in a text that is no unedited copy."""
     from . import index, match
     from .fingerprint import tokenize
 
@@ -192,16 +195,24 @@ def in_files(paths: list[Path], problems: list[str], jobs: int | None = 1) -> li
     (batch.in_order). A file that cannot be read is noted in `problems`; the others are still read."""
     from . import batch
 
-    # Unedited copies are named here by one lookup each; only the files left for the approximate
-    # matcher are worth spreading over processes (a folder of copies never starts any).
+    # Unedited copies are named here by one lookup each; only the texts left for the approximate
+    # matcher are worth spreading over processes (a folder of copies never starts any). The
+    # workers are forked, so they get the texts already read, not the paths to read again.
     results: list[tuple[list[Finding], str | None] | None] = [None] * len(paths)
-    rest = []
+    rest: list[tuple[int, str, str]] = []
     for i, path in enumerate(paths):
-        results[i] = _copy_or_problem(path)
-        if results[i] is None:
-            rest.append(i)
-    for i, result in zip(rest, batch.in_order(_in_file_or_problem, [paths[i] for i in rest], jobs)):
-        results[i] = result
+        try:
+            text = read_text(path)
+        except InputError as exc:
+            results[i] = ([], str(exc))
+            continue
+        front, body = in_front_matter(text, str(path)), without_front_matter(text)
+        copy = _unedited_copy(body, str(path))
+        if copy is None:
+            rest.append((i, body, str(path)))
+        results[i] = ([*front, *(copy or [])], None)
+    for (i, _, _), found in zip(rest, batch.in_order(_matched_part, [(body, p) for _, body, p in rest], jobs)):
+        results[i] = (results[i][0] + found, None)  # type: ignore[index]
     out = []
     for found, problem in results:  # type: ignore[misc] - every slot is filled above
         out.extend(found)
@@ -210,21 +221,8 @@ def in_files(paths: list[Path], problems: list[str], jobs: int | None = 1) -> li
     return out
 
 
-def _copy_or_problem(path: Path) -> tuple[list[Finding], str | None] | None:
-    """`in_file`'s answer when the file is unreadable or an unedited copy; None when it needs matching."""
-    try:
-        text = read_text(path)
-    except InputError as exc:
-        return [], str(exc)
-    copy = _unedited_copy(without_front_matter(text), str(path))
-    return None if copy is None else ([*in_front_matter(text, str(path)), *copy], None)
-
-
-def _in_file_or_problem(path: Path) -> tuple[list[Finding], str | None]:
-    try:
-        return in_file(path, str(path)), None
-    except InputError as exc:
-        return [], str(exc)
+def _matched_part(item: tuple[str, str]) -> list[Finding]:
+    return _matched(*item)
 
 
 def license_files(folder: Path, problems: list[str] | None = None) -> list[Path]:
