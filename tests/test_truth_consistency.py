@@ -80,7 +80,7 @@ def contradictions(a) -> dict[str, str]:
         found["Index license open, check fails"] = a.osai_index["license"].reason
 
     # a model whose weights are never released is not used, modified or shared under its code's license
-    if r.access is not None and r.access.weights == "none" and r.component("Model parameters (Final)") is None:
+    if r.weights_unreleased and r.component("Model parameters (Final)") is None:
         granted = [c for c in ("L-USE", "L-MOD", "L-SHARE") if checks[c].outcome == "pass"]
         if granted or a.osai_index["license"].grade != "closed":
             found["weights withheld, freedoms granted"] = f"{granted}; Index license {a.osai_index['license'].grade}"

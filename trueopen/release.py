@@ -354,6 +354,12 @@ class Release(_Strict):
                 found = c
         return found
 
+    @property
+    def weights_unreleased(self) -> bool:
+        """The weights are recorded as never released: the model is reached, if at all, only
+        through the producer's service."""
+        return self.access is not None and self.access.weights == "none"
+
     def effective_license(self, name: str) -> str | None:
         """The license that governs a listed component, MOT's way (own, then type, then
         distribution); None when the component is not listed or has no license."""

@@ -247,7 +247,7 @@ def kv_per_token(release: Release, a: Assumptions) -> tuple[float, str]:
 
 def self_host_blocker(release: Release) -> str | None:
     """Why no self-host estimate can be made, or None."""
-    if release.access is not None and release.access.weights == "none":
+    if release.weights_unreleased:
         return "the weights are not released: it runs only on the producer's service"
     if release.parameters is None or release.parameters.total is None:
         return "the parameter count is not recorded, so memory and speed cannot be estimated"

@@ -142,7 +142,7 @@ def assess(release: Release) -> dict[str, Grade]:
         # Index: "Is the project fully covered by OSI-approved licenses, including all data
         # sources and training pipeline code?" Weights under other terms leave the model itself
         # uncovered, whatever the code's license: closed, not partial.
-        if not weights and release.access is not None and release.access.weights == "none":
+        if not weights and release.weights_unreleased:
             # licenses on code or documents do not cover a model whose weights are never released
             g["license"] = Grade(CLOSED, f"the weights are not released; {', '.join(ids)} cover other parts only")
         elif weights and not T.grants_freedoms(weights):

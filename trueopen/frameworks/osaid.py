@@ -82,8 +82,7 @@ def _license_checks(release: Release) -> list[Check]:
     governing = {n: l for n, l in _governing(release).items()
                  if l and C.BY_NAME[n].content_type != "document"}
     ids = sorted(set(governing.values()))
-    if ids and release.component(C.WEIGHTS) is None and release.access is not None \
-            and release.access.weights == "none":
+    if ids and release.component(C.WEIGHTS) is None and release.weights_unreleased:
         # The freedoms are asked of the system: an open license on its code or a side tool does
         # not grant them while the model itself is never released.
         reason = f"the weights are not released; {', '.join(ids)} cover{'s' if len(ids) == 1 else ''} other parts only"
@@ -91,7 +90,7 @@ def _license_checks(release: Release) -> list[Check]:
             ("L-USE", "use for any purpose"), ("L-MOD", "modify for any purpose"),
             ("L-SHARE", "share, modified or not, for any purpose"))]
     if not ids:
-        if release.access is not None and release.access.weights == "none":
+        if release.weights_unreleased:
             reason = "nothing is released under a license; use is only through the producer's service terms"
             return [Check(k, r, FAIL, reason, part="license") for k, r in (
                 ("L-USE", "use for any purpose"), ("L-MOD", "modify for any purpose"),

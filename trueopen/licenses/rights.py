@@ -220,6 +220,6 @@ def for_release(release: Release, questions: list[str], users: int | None = None
 
 
 def _on_prem_unknown(release: Release, unknown: Answer) -> Answer:
-    if release.access is not None and release.access.weights == "none":
+    if release.weights_unreleased:
         return Answer("forbidden", "The weights are not released; the model runs only on the provider's service.")
     return unknown

@@ -12,8 +12,6 @@ try:
     warm()
     from ..licenses import verbatim
 
-    # an SQLite connection must not cross a fork: each worker opens its own on first use
-    if getattr(verbatim, "_table", None) is not None:
-        verbatim._table = None
+    verbatim.forget()  # an SQLite connection must not cross a fork: each worker opens its own
 except Exception:  # noqa: BLE001, S110 - best effort; see above
     pass
